@@ -1,0 +1,27 @@
+package io.clickstream.cli;
+
+import io.clickstream.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code clickstream}: the command line. */
+@Command(name = "clickstream", mixinStandardHelpOptions = true, version = "clickstream-flink 0.1.0",
+        description = "Real-time clickstream analytics on Apache Flink.",
+        subcommands = {RunCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof ConfigException) {
+                cmd.getErr().println("configuration error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,244 @@
+package io.clickstream.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The application's configuration: MSF-style property groups, validated once at start into typed
+ * values. Unknown groups, unknown keys and bad values fail here, naming the key, the value and the
+ * valid choices. Immutable; every change returns a new instance.
+ */
+public final class AppConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, Map<String, String>> groups;
+    private final Map<String, Object> values;
+
+    private AppConfig(Map<String, Map<String, String>> groups) {
+        this.groups = groups;
+        this.values = resolve(groups);
+    }
+
+    /**
+     * Checks the keys against each other (each key alone is checked on every change). Call once the
+     * configuration is complete; returns this.
+     */
+    public AppConfig validate() {
+        if (string(Settings.SOURCE_TYPE).equals("file") && string(Settings.SOURCE_FILE_PATH).isBlank()) {
+            throw new ConfigException("source.type is file but source.file.path is empty: pass --input FILE");
+        }
+        if (duration(Settings.GEN_DISORDER_MAX).compareTo(duration(Settings.WATERMARK_DELAY)) >= 0) {
+            throw new ConfigException("generator.disorder-max (" + duration(Settings.GEN_DISORDER_MAX)
+                    + ") must be below event-time.watermark-delay (" + duration(Settings.WATERMARK_DELAY)
+                    + "): disordered events are meant to stay on time; use generator.late-fraction for late ones");
+        }
+        if (integer(Settings.MAX_RECORD_BYTES) <= 0) {
+            throw new ConfigException("validation.max-record-bytes must be positive, got " + integer(Settings.MAX_RECORD_BYTES));
+        }
+        if (integer(Settings.PARALLELISM) <= 0) {
+            throw new ConfigException("run.parallelism must be at least 1, got " + integer(Settings.PARALLELISM));
+        }
+        if (longValue(Settings.GEN_RATE) < 0 || longValue(Settings.GEN_EVENTS) < 0 || integer(Settings.GEN_USERS) <= 0) {
+            throw new ConfigException("generator.rate and generator.events must be >= 0 and generator.users > 0");
+        }
+        return this;
+    }
+
+    /** Every key at its default. */
+    public static AppConfig defaults() {
+        return new AppConfig(new LinkedHashMap<>());
+    }
+
+    /** Property groups as MSF hands them over ({@code KinesisAnalyticsRuntime.getApplicationProperties()}). */
+    public static AppConfig fromProperties(Map<String, Properties> propertyGroups) {
+        Map<String, Map<String, String>> groups = new LinkedHashMap<>();
+        propertyGroups.forEach((group, props) -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            props.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, props.getProperty(k)));
+            groups.put(group, m);
+        });
+        return new AppConfig(groups);
+    }
+
+    /** A local file of the MSF shape: {@code [{"PropertyGroupId": "...", "PropertyMap": {"key": "value"}}]}. */
+    public static AppConfig fromJsonFile(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        if (root == null || !root.isArray()) {
+            throw new ConfigException("configuration file " + file + " must hold a JSON array of "
+                    + "{\"PropertyGroupId\": ..., \"PropertyMap\": {...}} objects");
+        }
+        Map<String, Map<String, String>> groups = new LinkedHashMap<>();
+        for (JsonNode g : root) {
+            JsonNode id = g.get("PropertyGroupId");
+            JsonNode map = g.get("PropertyMap");
+            if (id == null || !id.isTextual() || map == null || !map.isObject()) {
+                throw new ConfigException("configuration file " + file + ": every entry needs a string "
+                        + "\"PropertyGroupId\" and an object \"PropertyMap\", got " + g);
+            }
+            Map<String, String> m = groups.computeIfAbsent(id.textValue(), k -> new LinkedHashMap<>());
+            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (!v.isValueNode() || v.isNull()) {
+                    throw new ConfigException("configuration file " + file + ": " + id.textValue() + "."
+                            + e.getKey() + " must be a string, number or boolean, got " + v);
+                }
+                m.put(e.getKey(), v.asText());
+            }
+        }
+        return new AppConfig(groups);
+    }
+
+    /** This configuration with {@code group.key=value} set (the form of {@code --set}). */
+    public AppConfig with(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException("'" + assignment + "' is not of the form group.key=value, e.g. "
+                    + Settings.WATERMARK_DELAY.qualifiedName() + "=5s");
+        }
+        String name = assignment.substring(0, eq).trim();
+        int dot = name.indexOf('.');
+        if (dot <= 0) {
+            throw new ConfigException("'" + name + "' does not name a property group: use group.key, e.g. "
+                    + Settings.WATERMARK_DELAY.qualifiedName());
+        }
+        return with(name.substring(0, dot), name.substring(dot + 1), assignment.substring(eq + 1));
+    }
+
+    public AppConfig with(Setting setting, Object value) {
+        return with(setting.group, setting.key, String.valueOf(value));
+    }
+
+    public AppConfig with(String group, String key, String value) {
+        Map<String, Map<String, String>> copy = new LinkedHashMap<>();
+        groups.forEach((g, m) -> copy.put(g, new LinkedHashMap<>(m)));
+        copy.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(key, value);
+        return new AppConfig(copy);
+    }
+
+    /** True when the key was given explicitly rather than left at its default. */
+    public boolean isSet(Setting s) {
+        return groups.getOrDefault(s.group, Map.of()).containsKey(s.key);
+    }
+
+    public String string(Setting s) {
+        return (String) get(s, Setting.Type.STRING, Setting.Type.CHOICE);
+    }
+
+    public int integer(Setting s) {
+        return (Integer) get(s, Setting.Type.INT);
+    }
+
+    public long longValue(Setting s) {
+        return (Long) get(s, Setting.Type.LONG);
+    }
+
+    public double fraction(Setting s) {
+        return (Double) get(s, Setting.Type.FRACTION);
+    }
+
+    public Duration duration(Setting s) {
+        return (Duration) get(s, Setting.Type.DURATION);
+    }
+
+    public boolean bool(Setting s) {
+        return (Boolean) get(s, Setting.Type.BOOLEAN);
+    }
+
+    /** For INSTANT_OR_NOW settings: the instant in epoch millis, or {@code now} when the value is "now". */
+    public long instantMillis(Setting s, long now) {
+        Object v = get(s, Setting.Type.INSTANT_OR_NOW);
+        return v instanceof java.time.Instant ? ((java.time.Instant) v).toEpochMilli() : now;
+    }
+
+    /** The explicitly set property groups, as given. */
+    public Map<String, Map<String, String>> explicitGroups() {
+        return groups;
+    }
+
+    private Object get(Setting s, Setting.Type... types) {
+        for (Setting.Type t : types) {
+            if (s.type == t) {
+                return values.get(s.qualifiedName());
+            }
+        }
+        throw new IllegalArgumentException(s.qualifiedName() + " is of type " + s.type);
+    }
+
+    private static Map<String, Object> resolve(Map<String, Map<String, String>> groups) {
+        Map<String, Map<String, Setting>> known = Settings.byGroup();
+        for (Map.Entry<String, Map<String, String>> g : groups.entrySet()) {
+            Map<String, Setting> keys = known.get(g.getKey());
+            if (keys == null) {
+                throw new ConfigException("unknown property group '" + g.getKey() + "'"
+                        + suggestion(g.getKey(), known.keySet()) + "; valid groups: " + String.join(", ", known.keySet()));
+            }
+            for (String key : g.getValue().keySet()) {
+                if (!keys.containsKey(key)) {
+                    throw new ConfigException("unknown key '" + key + "' in property group '" + g.getKey() + "'"
+                            + suggestion(key, keys.keySet()) + "; valid keys: " + String.join(", ", keys.keySet()));
+                }
+            }
+        }
+        Map<String, Object> values = new HashMap<>();
+        for (Setting s : Settings.all()) {
+            String raw = groups.getOrDefault(s.group, Map.of()).getOrDefault(s.key, s.defaultValue);
+            values.put(s.qualifiedName(), s.parse(raw));
+        }
+        return values;
+    }
+
+    private static String suggestion(String given, Iterable<String> valid) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String v : valid) {
+            int d = distance(given, v);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = v;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, given.length() / 3) ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    /** Levenshtein distance, for "did you mean" hints. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        Settings.all().stream().sorted(Comparator.comparing(Setting::qualifiedName)).forEach(s ->
+                sb.append(s.qualifiedName()).append('=').append(values.get(s.qualifiedName())).append('\n'));
+        return sb.toString();
+    }
+}

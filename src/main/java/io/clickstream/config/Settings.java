@@ -1,0 +1,130 @@
+package io.clickstream.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.clickstream.config.Setting.Type.BOOLEAN;
+import static io.clickstream.config.Setting.Type.CHOICE;
+import static io.clickstream.config.Setting.Type.DURATION;
+import static io.clickstream.config.Setting.Type.FRACTION;
+import static io.clickstream.config.Setting.Type.INSTANT_OR_NOW;
+import static io.clickstream.config.Setting.Type.INT;
+import static io.clickstream.config.Setting.Type.LONG;
+import static io.clickstream.config.Setting.Type.STRING;
+
+/**
+ * Every configuration key the application knows, by property group. The same groups are MSF runtime
+ * properties in the cloud and a JSON file locally; {@code docs/configuration.md} lists them.
+ */
+public final class Settings {
+    private static final List<Setting> ALL = new ArrayList<>();
+
+    // source: where raw records come from
+    public static final Setting SOURCE_TYPE = choice("source", "type", "generator",
+            "where events come from", "generator", "file");
+    public static final Setting SOURCE_FILE_PATH = define("source", "file.path", STRING, "",
+            "the JSON-lines file replayed when source.type is file");
+
+    // generator: the built-in, seeded event simulation
+    public static final Setting GEN_SEED = define("generator", "seed", LONG, "42", "random seed; same seed, same events");
+    public static final Setting GEN_RATE = define("generator", "rate", LONG, "1000",
+            "events per second of wall-clock time, 0 for as fast as possible; also the events per second of event time (1000 when 0)");
+    public static final Setting GEN_EVENTS = define("generator", "events", LONG, "0",
+            "how many records to generate, 0 for no end");
+    public static final Setting GEN_USERS = define("generator", "users", INT, "20000", "number of distinct users");
+    public static final Setting GEN_START = define("generator", "start", INSTANT_OR_NOW, "now",
+            "event time of the first event: 'now' or an ISO-8601 instant");
+    public static final Setting GEN_DISORDER_FRACTION = define("generator", "disorder-fraction", FRACTION, "0.2",
+            "share of events shifted back in time, less than the watermark delay");
+    public static final Setting GEN_DISORDER_MAX = define("generator", "disorder-max", DURATION, "8s",
+            "largest shift of a disordered event; must be below event-time.watermark-delay");
+    public static final Setting GEN_LATE_FRACTION = define("generator", "late-fraction", FRACTION, "0.01",
+            "share of events shifted behind the watermark");
+    public static final Setting GEN_LATE_MAX = define("generator", "late-max", DURATION, "60s",
+            "how far beyond the watermark delay a late event may fall");
+    public static final Setting GEN_DUPLICATE_FRACTION = define("generator", "duplicate-fraction", FRACTION, "0.02",
+            "share of records that repeat a recent event (same eventId), as producer retries do");
+    public static final Setting GEN_MALFORMED_FRACTION = define("generator", "malformed-fraction", FRACTION, "0.01",
+            "share of records that are invalid, of every kind the validator knows");
+
+    // event-time: watermarks
+    public static final Setting WATERMARK_DELAY = define("event-time", "watermark-delay", DURATION, "10s",
+            "bounded out-of-orderness: the watermark trails the largest event time seen by this much");
+    public static final Setting IDLENESS = define("event-time", "idleness", DURATION, "30s",
+            "a source split without events for this long stops holding back the watermark (0 to disable)");
+    public static final Setting WATERMARK_EMIT = choice("event-time", "watermark-emit", "auto",
+            "when watermarks are emitted: per-event makes replays deterministic, periodic is cheaper; "
+                    + "auto is per-event for file replays and periodic otherwise",
+            "auto", "per-event", "periodic");
+
+    // validation
+    public static final Setting MAX_RECORD_BYTES = define("validation", "max-record-bytes", INT, "1048576",
+            "larger records are dead-lettered as OVERSIZED (Kinesis' own limit is 1 MiB)");
+    public static final Setting MAX_FUTURE = define("validation", "max-future", DURATION, "1h",
+            "events further than this ahead of the wall clock are dead-lettered as FUTURE_TIMESTAMP");
+
+    // dedup
+    public static final Setting DEDUP_HORIZON = define("dedup", "horizon", DURATION, "1h",
+            "how long an eventId is remembered; a repeat within it is dropped as a duplicate");
+
+    // checkpoint: exactly-once and recovery
+    public static final Setting CHECKPOINT_INTERVAL = define("checkpoint", "interval", DURATION, "10s",
+            "exactly-once checkpoint interval; output files are committed on each checkpoint");
+    public static final Setting CHECKPOINT_DIR = define("checkpoint", "dir", STRING, "state/checkpoints",
+            "where checkpoints are kept (a local path or s3://); retained when the job is cancelled");
+    public static final Setting SAVEPOINT_DIR = define("checkpoint", "savepoint-dir", STRING, "state/savepoints",
+            "where the savepoint taken on Ctrl-C goes");
+    public static final Setting STATE_BACKEND = choice("checkpoint", "state-backend", "hashmap",
+            "keyed state on the JVM heap (hashmap) or in RocksDB on local disk", "hashmap", "rocksdb");
+    public static final Setting INCREMENTAL = define("checkpoint", "incremental", BOOLEAN, "true",
+            "incremental checkpoints (RocksDB only)");
+    public static final Setting RESTART_ATTEMPTS = define("checkpoint", "restart-attempts", INT, "3",
+            "restarts from the last checkpoint before the job fails with its cause");
+    public static final Setting RESTART_DELAY = define("checkpoint", "restart-delay", DURATION, "2s",
+            "pause before each restart");
+
+    // output
+    public static final Setting OUTPUT_PATH = define("output", "path", STRING, "out",
+            "root of every output: a local directory or s3://bucket/prefix");
+    public static final Setting PARQUET_COMPRESSION = choice("output", "parquet-compression", "snappy",
+            "Parquet compression codec", "snappy", "gzip", "uncompressed");
+
+    // run: the local embedded cluster
+    public static final Setting PARALLELISM = define("run", "parallelism", INT, "2",
+            "parallelism of the keyed operators (file replays use 1 unless set: see docs/configuration.md)");
+    public static final Setting WEB_UI_PORT = define("run", "web-ui-port", INT, "8081",
+            "port of the local Flink web UI; the next free port is used when it is taken, 0 to switch the UI off");
+    public static final Setting SUMMARY_INTERVAL = define("run", "summary-interval", DURATION, "5s",
+            "how often the live summary line is printed, 0 to switch it off");
+
+    private Settings() {}
+
+    public static List<Setting> all() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    /** The settings grouped by property group id, in declaration order. */
+    public static Map<String, Map<String, Setting>> byGroup() {
+        Map<String, Map<String, Setting>> groups = new LinkedHashMap<>();
+        for (Setting s : ALL) {
+            groups.computeIfAbsent(s.group, g -> new LinkedHashMap<>()).put(s.key, s);
+        }
+        return groups;
+    }
+
+    private static Setting define(String group, String key, Setting.Type type, String def, String description) {
+        Setting s = new Setting(group, key, type, def, List.of(), description);
+        ALL.add(s);
+        return s;
+    }
+
+    private static Setting choice(String group, String key, String def, String description, String... choices) {
+        Setting s = new Setting(group, key, CHOICE, def, Arrays.asList(choices), description);
+        ALL.add(s);
+        return s;
+    }
+}

@@ -1,0 +1,26 @@
+package io.clickstream.metrics;
+
+/**
+ * Names of the application's own metrics. Each is registered under the metric group
+ * {@value #GROUP} of the operator that counts it, so reporters show e.g. {@code clickstream.valid}.
+ */
+public final class MetricNames {
+    public static final String GROUP = "clickstream";
+
+    /** Records that passed validation. */
+    public static final String VALID = "valid";
+    /** Records sent to the dead-letter output. */
+    public static final String INVALID = "invalid";
+    /** Subgroup of per-reason dead-letter counters: {@code invalidByReason.<REASON>}. */
+    public static final String INVALID_BY_REASON = "invalidByReason";
+    /** Events dropped because their eventId was already seen within the dedup horizon. */
+    public static final String DUPLICATES = "duplicates";
+    /** Events whose timestamp was at or behind the watermark when they arrived. */
+    public static final String LATE = "late";
+    /** Wall clock minus the current watermark, in milliseconds (a gauge). */
+    public static final String WATERMARK_LAG_MS = "watermarkLagMs";
+    /** Valid, distinct events passed on to the outputs. */
+    public static final String DISTINCT = "distinct";
+
+    private MetricNames() {}
+}

@@ -1,0 +1,97 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.config.AppConfig;
+import io.clickstream.config.Settings;
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.RawRecord;
+import io.clickstream.quality.DeadLetter;
+import io.clickstream.quality.DeduplicateEvents;
+import io.clickstream.quality.EventParser;
+import io.clickstream.quality.ValidateRecords;
+import io.clickstream.sink.OutputSinks;
+import io.clickstream.source.RawSource;
+import io.clickstream.source.Sources;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Clock;
+
+/**
+ * The topology, as in the architecture sketch of the README:
+ *
+ * <pre>
+ *   source ─▶ validate ─┬─▶ event time ─▶ dedup(eventId) ─▶ refined/clicks (Parquet)
+ *                       └─▶ dlq (JSON lines)
+ * </pre>
+ *
+ * Source and sinks are injected: {@link #fromConfig} wires the real ones, tests pass their own.
+ */
+public final class ClickstreamJob {
+    private final AppConfig config;
+    private final RawSource source;
+    private final Sink<ClickEvent> refinedClicks;
+    private final Sink<DeadLetter> deadLetters;
+
+    public ClickstreamJob(AppConfig config, RawSource source, Sink<ClickEvent> refinedClicks, Sink<DeadLetter> deadLetters) {
+        this.config = config;
+        this.source = source;
+        this.refinedClicks = refinedClicks;
+        this.deadLetters = deadLetters;
+    }
+
+    public static ClickstreamJob fromConfig(AppConfig config) {
+        config.validate();
+        String out = config.string(Settings.OUTPUT_PATH);
+        return new ClickstreamJob(config,
+                Sources.fromConfig(config, System.currentTimeMillis()),
+                OutputSinks.refinedClicks(out, config.string(Settings.PARQUET_COMPRESSION)),
+                OutputSinks.deadLetters(out));
+    }
+
+    /** Adds the pipeline to {@code env}; returns the valid, deduplicated events in event time. */
+    public DataStream<ClickEvent> build(StreamExecutionEnvironment env) {
+        DataStream<RawRecord> raw = source.create(env);
+
+        SingleOutputStreamOperator<ClickEvent> valid = validate(raw);
+        valid.getSideOutput(ValidateRecords.DEAD_LETTERS)
+                .sinkTo(deadLetters).uid(Operators.DLQ_SINK_UID).name(Operators.DLQ_SINK_NAME)
+                .setParallelism(raw.getParallelism());
+
+        DataStream<ClickEvent> events = deduplicate(withEventTime(valid, raw.getParallelism()));
+        events.sinkTo(refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
+        return events;
+    }
+
+    private SingleOutputStreamOperator<ClickEvent> validate(DataStream<RawRecord> raw) {
+        EventParser parser = new EventParser(config.integer(Settings.MAX_RECORD_BYTES),
+                config.duration(Settings.MAX_FUTURE), Clock.systemUTC());
+        return raw.process(new ValidateRecords(parser))
+                .uid(Operators.VALIDATE_UID).name(Operators.VALIDATE_NAME)
+                .setParallelism(raw.getParallelism());
+    }
+
+    /** Timestamps and watermarks come after validation: a dead-lettered record never moves event time. */
+    private DataStream<ClickEvent> withEventTime(DataStream<ClickEvent> valid, int parallelism) {
+        return valid.assignTimestampsAndWatermarks(watermarkStrategy())
+                .uid(Operators.WATERMARKS_UID).name(Operators.WATERMARKS_NAME)
+                .setParallelism(parallelism);
+    }
+
+    private DataStream<ClickEvent> deduplicate(DataStream<ClickEvent> events) {
+        return events.keyBy(e -> e.eventId)
+                .process(new DeduplicateEvents(config.duration(Settings.DEDUP_HORIZON)))
+                .uid(Operators.DEDUP_UID).name(Operators.DEDUP_NAME);
+    }
+
+    WatermarkStrategy<ClickEvent> watermarkStrategy() {
+        String emit = config.string(Settings.WATERMARK_EMIT);
+        boolean perEvent = emit.equals("per-event")
+                || (emit.equals("auto") && config.string(Settings.SOURCE_TYPE).equals("file"));
+        return perEvent
+                ? EventTimeWatermarks.perEvent(config.duration(Settings.WATERMARK_DELAY))
+                : EventTimeWatermarks.periodic(config.duration(Settings.WATERMARK_DELAY), config.duration(Settings.IDLENESS));
+    }
+}

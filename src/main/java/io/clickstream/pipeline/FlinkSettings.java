@@ -1,0 +1,56 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.config.AppConfig;
+import io.clickstream.config.Settings;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+
+import java.nio.file.Paths;
+
+/** Turns the application's configuration into Flink's: checkpointing, state backend, restarts, parallelism. */
+public final class FlinkSettings {
+    private FlinkSettings() {}
+
+    public static Configuration forJob(AppConfig c) {
+        Configuration f = new Configuration();
+        f.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, c.duration(Settings.CHECKPOINT_INTERVAL));
+        f.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        f.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        f.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, uri(c.string(Settings.CHECKPOINT_DIR)));
+        f.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, uri(c.string(Settings.SAVEPOINT_DIR)));
+        // Output files are committed by checkpoints: a final checkpoint after the input ends commits the last ones.
+        f.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, true);
+        f.set(StateBackendOptions.STATE_BACKEND, c.string(Settings.STATE_BACKEND));
+        f.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, c.bool(Settings.INCREMENTAL));
+        // Bounded, so that a job that cannot work fails with its cause instead of restarting forever.
+        f.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        f.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, c.integer(Settings.RESTART_ATTEMPTS));
+        f.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, c.duration(Settings.RESTART_DELAY));
+        // Our records and state are POJOs or Avro: a Kryo fallback is a bug, and fails the job graph at build time.
+        f.set(PipelineOptions.GENERIC_TYPES, false);
+        f.set(CoreOptions.DEFAULT_PARALLELISM, parallelism(c));
+        return f;
+    }
+
+    /**
+     * File replays run at parallelism 1 unless run.parallelism is set: then every operator sees the
+     * input in file order, so which events are late, and every window result, is the same on each replay.
+     */
+    public static int parallelism(AppConfig c) {
+        if (c.string(Settings.SOURCE_TYPE).equals("file") && !c.isSet(Settings.PARALLELISM)) {
+            return 1;
+        }
+        return c.integer(Settings.PARALLELISM);
+    }
+
+    /** A local path becomes an absolute file: URI; anything with a scheme (s3://, file://) is kept. */
+    public static String uri(String location) {
+        return location.contains("://") ? location : Paths.get(location).toAbsolutePath().normalize().toUri().toString();
+    }
+}

@@ -1,0 +1,21 @@
+package io.clickstream.pipeline;
+
+/**
+ * Stable uids and readable names of the job's operators. A savepoint maps state to operators by uid:
+ * never change a uid of a stateful operator once released, or its state is lost on upgrade.
+ */
+public final class Operators {
+    public static final String SOURCE_UID = "raw-source";
+    public static final String VALIDATE_UID = "validate";
+    public static final String VALIDATE_NAME = "Validate records";
+    public static final String WATERMARKS_UID = "event-time-watermarks";
+    public static final String WATERMARKS_NAME = "Event time and watermarks";
+    public static final String DEDUP_UID = "dedup-by-event-id";
+    public static final String DEDUP_NAME = "Deduplicate by eventId";
+    public static final String REFINED_SINK_UID = "refined-clicks-parquet";
+    public static final String REFINED_SINK_NAME = "refined/clicks (Parquet)";
+    public static final String DLQ_SINK_UID = "dead-letter-sink";
+    public static final String DLQ_SINK_NAME = "dlq (JSON lines)";
+
+    private Operators() {}
+}
