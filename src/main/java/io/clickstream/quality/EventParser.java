@@ -18,6 +18,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
+import org.apache.flink.util.TimeUtils;
+
 /**
  * Parses and validates one raw record. A pure function of the record and the wall clock
  * (the clock only judges {@link Reason#FUTURE_TIMESTAMP}), so it is tested without Flink
@@ -79,10 +81,24 @@ public final class EventParser implements Serializable {
         try {
             return mapper().readTree(payload);
         } catch (JsonProcessingException ex) {
-            throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON: " + ex.getOriginalMessage());
+            throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON"
+                    + (ex.getLocation() == null ? "" : " at byte " + ex.getLocation().getByteOffset())
+                    + ": " + firstClause(ex.getOriginalMessage()));
         } catch (IOException ex) {
             throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON: " + ex.getMessage());
         }
+    }
+
+    /** Jackson's message without its source excerpt and hints, which only repeat the payload. */
+    private static String firstClause(String message) {
+        String m = message == null ? "" : message;
+        for (String cut : new String[] {" (start marker", "\n", " at [Source"}) {
+            int i = m.indexOf(cut);
+            if (i > 0) {
+                m = m.substring(0, i);
+            }
+        }
+        return m;
     }
 
     private static String requiredString(JsonNode root, String field) throws Invalid {
@@ -132,9 +148,10 @@ public final class EventParser implements Serializable {
         }
         long limit = clock.millis() + maxFutureMillis;
         if (ts > limit) {
-            throw new Invalid(Reason.FUTURE_TIMESTAMP, "field 'ts' is " + Instant.ofEpochMilli(ts)
-                    + ", more than " + Duration.ofMillis(maxFutureMillis) + " ahead of the clock ("
-                    + Instant.ofEpochMilli(clock.millis()) + "; validation.max-future)");
+            // No clock reading in the message: a replay must produce the same dead letter.
+            throw new Invalid(Reason.FUTURE_TIMESTAMP, "field 'ts' is " + Instant.ofEpochMilli(ts) + ", more than "
+                    + TimeUtils.formatWithHighestUnit(Duration.ofMillis(maxFutureMillis))
+                    + " ahead of the wall clock (validation.max-future); check the producer's clock and time unit");
         }
         return ts;
     }

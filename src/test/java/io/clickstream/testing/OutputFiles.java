@@ -1,0 +1,150 @@
+package io.clickstream.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericData;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.Channels;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Reads what the job committed, with readers independent of the job's writers (parquet-avro, Jackson). */
+public final class OutputFiles {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OutputFiles() {}
+
+    /** Committed files under {@code dir} (in-progress files start with a dot and are skipped). */
+    public static List<Path> committed(Path dir, String suffix) {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Files left in progress or pending (hidden, dot-prefixed): none should remain after a finished job. */
+    public static List<Path> uncommitted(Path dir) {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().startsWith("."))
+                    .filter(p -> !p.getFileName().toString().endsWith(".crc"))
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Every Parquet row under {@code dir} as a JSON object with its partition folders added
+     * ({@code dt}, {@code hour}), sorted, one string per row.
+     */
+    public static List<String> parquetRows(Path dir) {
+        List<String> rows = new ArrayList<>();
+        for (Path file : committed(dir, ".parquet")) {
+            String hour = file.getParent().getFileName().toString();
+            String dt = file.getParent().getParent().getFileName().toString();
+            try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalParquetFile(file))
+                    .withDataModel(GenericData.get()).build()) {
+                GenericRecord r;
+                while ((r = reader.read()) != null) {
+                    ObjectNode row = (ObjectNode) JSON.readTree(r.toString());
+                    row.put("_partition", dt + "/" + hour);
+                    rows.add(JSON.writeValueAsString(row));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        rows.sort(null);
+        return rows;
+    }
+
+    /** Every JSON line under {@code dir}, sorted. */
+    public static List<String> jsonLines(Path dir) {
+        List<String> lines = new ArrayList<>();
+        for (Path file : committed(dir, ".jsonl")) {
+            try {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.isEmpty()) {
+                        JsonNode parsed = JSON.readTree(line);   // each line must be one JSON object
+                        lines.add(JSON.writeValueAsString(parsed));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        lines.sort(null);
+        return lines;
+    }
+
+    public static List<String> readGolden(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank()).sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A local file as parquet's InputFile, so reading needs no Hadoop file system. */
+    private static final class LocalParquetFile implements InputFile {
+        private final Path file;
+
+        LocalParquetFile(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public long getLength() throws IOException {
+            return Files.size(file);
+        }
+
+        @Override
+        public SeekableInputStream newStream() throws IOException {
+            RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r");
+            return new DelegatingSeekableInputStream(Channels.newInputStream(raf.getChannel())) {
+                @Override
+                public long getPos() throws IOException {
+                    return raf.getFilePointer();
+                }
+
+                @Override
+                public void seek(long newPos) throws IOException {
+                    raf.seek(newPos);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    raf.close();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.clickstream.testing;
+
+import io.clickstream.config.AppConfig;
+import io.clickstream.config.Settings;
+import io.clickstream.pipeline.ClickstreamJob;
+import io.clickstream.pipeline.FlinkSettings;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import java.nio.file.Path;
+
+/** Runs the real job (real sources and file sinks) on the test MiniCluster. */
+public final class Pipelines {
+    private Pipelines() {}
+
+    public static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(4)
+                .build());
+    }
+
+    /** A configuration that keeps outputs and state under {@code work} and replays {@code input}. */
+    public static AppConfig fileReplay(Path input, Path work) {
+        return AppConfig.defaults()
+                .with(Settings.SOURCE_TYPE, "file")
+                .with(Settings.SOURCE_FILE_PATH, input.toAbsolutePath())
+                .with(Settings.OUTPUT_PATH, work.resolve("out").toAbsolutePath())
+                .with(Settings.CHECKPOINT_DIR, work.resolve("checkpoints").toAbsolutePath())
+                .with(Settings.SAVEPOINT_DIR, work.resolve("savepoints").toAbsolutePath())
+                .with(Settings.CHECKPOINT_INTERVAL, "1s")
+                .with(Settings.RESTART_ATTEMPTS, 0);
+    }
+
+    public static StreamExecutionEnvironment environment(AppConfig config) {
+        Configuration flink = FlinkSettings.forJob(config);
+        return StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    }
+
+    /** Builds the job from the configuration, runs it to the end and returns the output root. */
+    public static Path runToEnd(AppConfig config) throws Exception {
+        StreamExecutionEnvironment env = environment(config);
+        ClickstreamJob.fromConfig(config).build(env);
+        env.execute("clickstream-test");
+        return Path.of(config.string(Settings.OUTPUT_PATH));
+    }
+}
