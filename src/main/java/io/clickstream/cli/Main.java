@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
         description = "Real-time clickstream analytics on Apache Flink.",
         subcommands = {RunCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 && CloudJob.runningInCluster()) {
+            CloudJob.run();
+            return;
+        }
         System.exit(execute(args));
     }
 

@@ -1,0 +1,34 @@
+package io.clickstream.cli;
+
+import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
+import io.clickstream.config.AppConfig;
+import io.clickstream.pipeline.ClickstreamJob;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The job as Managed Service for Apache Flink (or {@code flink run}) starts it: no arguments, an
+ * environment provided by the cluster, configuration from the application's runtime property groups.
+ * Checkpointing, state backend and restarts are the service's settings, so none are set here.
+ */
+final class CloudJob {
+    private CloudJob() {}
+
+    /** True when a Flink client (MSF, {@code flink run}) provides the environment, rather than a plain {@code java -jar}. */
+    static boolean runningInCluster() {
+        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
+    }
+
+    static void run() throws Exception {
+        Map<String, Properties> groups = KinesisAnalyticsRuntime.getApplicationProperties();
+        AppConfig config = AppConfig.fromProperties(groups).validate();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // Our records and state never fall back to Kryo; fail at graph build if one would.
+        env.getConfig().disableGenericTypes();
+        ClickstreamJob.fromConfig(config).build(env);
+        env.execute("clickstream");
+    }
+}

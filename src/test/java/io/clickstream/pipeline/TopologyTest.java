@@ -1,0 +1,49 @@
+package io.clickstream.pipeline;
+
+import io.clickstream.config.AppConfig;
+import io.clickstream.config.Settings;
+import io.clickstream.testing.Pipelines;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Savepoint compatibility starts with stable uids: every operator of the job must have one. */
+class TopologyTest {
+    static StreamGraph graph(AppConfig config) {
+        StreamExecutionEnvironment env = Pipelines.environment(config);
+        ClickstreamJob.fromConfig(config).build(env);
+        return env.getStreamGraph();
+    }
+
+    static List<String> uids(StreamGraph g) {
+        return g.getStreamNodes().stream().map(StreamNode::getTransformationUID).sorted().collect(Collectors.toList());
+    }
+
+    @Test
+    void everyOperatorHasAUid(@TempDir Path work) {
+        for (String source : new String[] {"generator", "file"}) {
+            AppConfig config = Pipelines.fileReplay(work.resolve("in.jsonl"), work).with(Settings.SOURCE_TYPE, source);
+            StreamGraph g = graph(config);
+            List<String> missing = g.getStreamNodes().stream()
+                    .filter(n -> n.getTransformationUID() == null)
+                    .map(StreamNode::getOperatorName)
+                    .collect(Collectors.toList());
+            assertThat(missing).as("operators without a uid (source %s)", source).isEmpty();
+        }
+    }
+
+    @Test
+    void uidsAreTheSameOnEveryBuild(@TempDir Path work) {
+        AppConfig config = Pipelines.fileReplay(work.resolve("in.jsonl"), work);
+        assertThat(uids(graph(config))).isEqualTo(uids(graph(config)))
+                .contains(Operators.VALIDATE_UID, Operators.WATERMARKS_UID, Operators.DEDUP_UID);
+    }
+}
