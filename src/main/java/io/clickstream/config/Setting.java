@@ -90,6 +90,27 @@ public final class Setting implements Serializable {
                 + " (" + description + ")");
     }
 
+    /** The value type in a few words, for the settings table. */
+    String shortType() {
+        switch (type) {
+            case INT:
+            case LONG:
+                return "integer";
+            case FRACTION:
+                return "fraction 0–1";
+            case DURATION:
+                return "duration";
+            case BOOLEAN:
+                return "true, false";
+            case CHOICE:
+                return String.join(", ", choices);
+            case INSTANT_OR_NOW:
+                return "now, ISO-8601 instant";
+            default:
+                return "string";
+        }
+    }
+
     String expected() {
         switch (type) {
             case INT:
