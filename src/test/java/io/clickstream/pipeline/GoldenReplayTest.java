@@ -45,6 +45,18 @@ class GoldenReplayTest {
     }
 
     @Test
+    void rocksDbStateGivesTheSameGoldenOutput(@TempDir Path work) throws Exception {
+        Path out = Pipelines.runToEnd(config(work)
+                .with(Settings.STATE_BACKEND, "rocksdb")
+                .with(Settings.INCREMENTAL, true));
+
+        assertThat(OutputFiles.parquetRows(out.resolve(OutputSinks.REFINED_CLICKS)))
+                .containsExactlyElementsOf(OutputFiles.readGolden(GOLDEN.resolve("expected-refined-clicks.jsonl")));
+        assertThat(OutputFiles.jsonLines(out.resolve(OutputSinks.DLQ)))
+                .containsExactlyElementsOf(OutputFiles.readGolden(GOLDEN.resolve("expected-dlq.jsonl")));
+    }
+
+    @Test
     void replayingTheSameFileTwiceGivesByteEqualRowSets(@TempDir Path first, @TempDir Path second) throws Exception {
         Path a = Pipelines.runToEnd(config(first));
         Path b = Pipelines.runToEnd(config(second));
