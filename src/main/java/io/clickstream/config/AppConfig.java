@@ -47,6 +47,20 @@ public final class AppConfig implements Serializable {
         if (integer(Settings.MAX_RECORD_BYTES) <= 0) {
             throw new ConfigException("validation.max-record-bytes must be positive, got " + integer(Settings.MAX_RECORD_BYTES));
         }
+        for (Setting d : new Setting[] {Settings.PAGEVIEWS_WINDOW, Settings.HIGH_SPEND_WINDOW, Settings.HIGH_SPEND_SLIDE,
+                Settings.SESSION_GAP, Settings.SESSION_GAP_AFTER_PURCHASE, Settings.INACTIVITY_TIMEOUT, Settings.SPEND_TTL}) {
+            if (duration(d).isZero() || duration(d).isNegative()) {
+                throw new ConfigException(d.qualifiedName() + " must be positive, got " + duration(d));
+            }
+        }
+        if (duration(Settings.HIGH_SPEND_WINDOW).toMillis() % duration(Settings.HIGH_SPEND_SLIDE).toMillis() != 0) {
+            throw new ConfigException("analytics.high-spend-window (" + duration(Settings.HIGH_SPEND_WINDOW)
+                    + ") must be a whole multiple of analytics.high-spend-slide (" + duration(Settings.HIGH_SPEND_SLIDE) + ")");
+        }
+        if (integer(Settings.PURCHASE_MILESTONE) <= 0) {
+            throw new ConfigException("analytics.purchase-milestone-every must be at least 1, got "
+                    + integer(Settings.PURCHASE_MILESTONE));
+        }
         if (integer(Settings.PARALLELISM) <= 0) {
             throw new ConfigException("run.parallelism must be at least 1, got " + integer(Settings.PARALLELISM));
         }
@@ -148,6 +162,10 @@ public final class AppConfig implements Serializable {
 
     public long longValue(Setting s) {
         return (Long) get(s, Setting.Type.LONG);
+    }
+
+    public double number(Setting s) {
+        return (Double) get(s, Setting.Type.NUMBER);
     }
 
     public double fraction(Setting s) {

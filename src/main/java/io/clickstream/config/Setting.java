@@ -14,7 +14,7 @@ import java.util.List;
 public final class Setting implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public enum Type { STRING, INT, LONG, FRACTION, DURATION, BOOLEAN, CHOICE, INSTANT_OR_NOW }
+    public enum Type { STRING, INT, LONG, NUMBER, FRACTION, DURATION, BOOLEAN, CHOICE, INSTANT_OR_NOW }
 
     public final String group;
     public final String key;
@@ -48,6 +48,13 @@ public final class Setting implements Serializable {
                     return Integer.parseInt(v);
                 case LONG:
                     return Long.parseLong(v);
+                case NUMBER: {
+                    double d = Double.parseDouble(v);
+                    if (!Double.isFinite(d)) {
+                        throw invalid(raw, "a finite number");
+                    }
+                    return d;
+                }
                 case FRACTION: {
                     double d = Double.parseDouble(v);
                     if (!(d >= 0 && d <= 1)) {
@@ -96,6 +103,8 @@ public final class Setting implements Serializable {
             case INT:
             case LONG:
                 return "integer";
+            case NUMBER:
+                return "number";
             case FRACTION:
                 return "fraction 0–1";
             case DURATION:
@@ -116,6 +125,8 @@ public final class Setting implements Serializable {
             case INT:
             case LONG:
                 return "a whole number";
+            case NUMBER:
+                return "a number such as 1000 or 99.5";
             case FRACTION:
                 return "a fraction between 0 and 1";
             case DURATION:

@@ -14,6 +14,7 @@ import static io.clickstream.config.Setting.Type.FRACTION;
 import static io.clickstream.config.Setting.Type.INSTANT_OR_NOW;
 import static io.clickstream.config.Setting.Type.INT;
 import static io.clickstream.config.Setting.Type.LONG;
+import static io.clickstream.config.Setting.Type.NUMBER;
 import static io.clickstream.config.Setting.Type.STRING;
 
 /**
@@ -70,6 +71,33 @@ public final class Settings {
     // dedup
     public static final Setting DEDUP_HORIZON = define("dedup", "horizon", DURATION, "1h",
             "how long an eventId is remembered; a repeat within it is dropped as a duplicate");
+
+    // analytics: windows, lateness, state and timers
+    public static final Setting ALLOWED_LATENESS = define("analytics", "allowed-lateness", DURATION, "30s",
+            "after a window fired, events this late still update it and re-emit it as a revision; later ones go to late/");
+    public static final Setting PAGEVIEWS_WINDOW = define("analytics", "pageviews-window", DURATION, "1min",
+            "tumbling window of the pageviews per URL");
+    public static final Setting HIGH_SPEND_THRESHOLD = define("analytics", "high-spend-threshold", NUMBER, "1000",
+            "a user's spend within one sliding window above this raises HIGH_SPEND_5M");
+    public static final Setting HIGH_SPEND_WINDOW = define("analytics", "high-spend-window", DURATION, "5min",
+            "length of the sliding spend window");
+    public static final Setting HIGH_SPEND_SLIDE = define("analytics", "high-spend-slide", DURATION, "1min",
+            "slide of the spend window; the window must be a whole multiple of it");
+    public static final Setting HIGH_SPEND_DETECTOR = choice("analytics", "high-spend-detector", "sliced",
+            "sliced: one state update per event (pre-aggregated per slide); naive: Flink sliding windows, "
+                    + "one update per window an event belongs to. Same alerts", "sliced", "naive");
+    public static final Setting SESSION_GAP = define("analytics", "session-gap", DURATION, "30min",
+            "a session ends after this much inactivity");
+    public static final Setting SESSION_GAP_AFTER_PURCHASE = define("analytics", "session-gap-after-purchase", DURATION,
+            "10min", "the (dynamic) gap after a purchase: checkout usually ends a visit");
+    public static final Setting INACTIVITY_TIMEOUT = define("analytics", "inactivity-timeout", DURATION, "5min",
+            "no event from a user for this long raises an inactive-<N>m alert");
+    public static final Setting INACTIVITY_CLOCK = choice("analytics", "inactivity-clock", "event",
+            "event time (deterministic replays) or processing time (the wall clock)", "event", "processing");
+    public static final Setting SPEND_TTL = define("analytics", "spend-ttl", DURATION, "7d",
+            "a user's running spend is forgotten after this long without a purchase");
+    public static final Setting PURCHASE_MILESTONE = define("analytics", "purchase-milestone-every", INT, "10",
+            "every N-th purchase of a user raises PURCHASE_MILESTONE (a global window with a count trigger)");
 
     // checkpoint: exactly-once and recovery
     public static final Setting CHECKPOINT_INTERVAL = define("checkpoint", "interval", DURATION, "10s",

@@ -19,6 +19,14 @@ public final class MetricNames {
     public static final String LATE = "late";
     /** Wall clock minus the current watermark, in milliseconds (a gauge). */
     public static final String WATERMARK_LAG_MS = "watermarkLagMs";
+    /** Pageview results emitted (on-time and revisions). */
+    public static final String PAGEVIEW_RESULTS = "pageviewResults";
+    /** Alerts raised; per code under {@code alertsByCode.<CODE>}. */
+    public static final String ALERTS = "alerts";
+    public static final String ALERTS_BY_CODE = "alertsByCode";
+    /** Events too late even for the allowed lateness (written to late/); per analysis under {@code tooLateByAnalysis.<name>}. */
+    public static final String TOO_LATE = "tooLate";
+    public static final String TOO_LATE_BY_ANALYSIS = "tooLateByAnalysis";
     /** Valid, distinct events passed on to the outputs. */
     public static final String DISTINCT = "distinct";
 

@@ -1,10 +1,11 @@
 package io.clickstream.pipeline;
 
+import io.clickstream.analytics.Analytics;
+import io.clickstream.analytics.AnalyticsSettings;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.RawRecord;
-import io.clickstream.quality.DeadLetter;
 import io.clickstream.quality.DeduplicateEvents;
 import io.clickstream.quality.EventParser;
 import io.clickstream.quality.ValidateRecords;
@@ -12,7 +13,6 @@ import io.clickstream.sink.OutputSinks;
 import io.clickstream.source.RawSource;
 import io.clickstream.source.Sources;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,8 +23,9 @@ import java.time.Clock;
  * The topology, as in the architecture sketch of the README:
  *
  * <pre>
- *   source ─▶ validate ─┬─▶ event time ─▶ dedup(eventId) ─▶ refined/clicks (Parquet)
- *                       └─▶ dlq (JSON lines)
+ *   source ─▶ validate ─┬─▶ event time ─▶ dedup(eventId) ─┬─▶ refined/clicks (Parquet)
+ *                       │                                 └─▶ analytics ─▶ pageviews_1m, sessions, alerts,
+ *                       └─▶ dlq (JSON lines)                               user_spend, late
  * </pre>
  *
  * Source and sinks are injected: {@link #fromConfig} wires the real ones, tests pass their own.
@@ -32,23 +33,19 @@ import java.time.Clock;
 public final class ClickstreamJob {
     private final AppConfig config;
     private final RawSource source;
-    private final Sink<ClickEvent> refinedClicks;
-    private final Sink<DeadLetter> deadLetters;
+    private final OutputSinks sinks;
 
-    public ClickstreamJob(AppConfig config, RawSource source, Sink<ClickEvent> refinedClicks, Sink<DeadLetter> deadLetters) {
+    public ClickstreamJob(AppConfig config, RawSource source, OutputSinks sinks) {
         this.config = config;
         this.source = source;
-        this.refinedClicks = refinedClicks;
-        this.deadLetters = deadLetters;
+        this.sinks = sinks;
     }
 
     public static ClickstreamJob fromConfig(AppConfig config) {
         config.validate();
-        String out = config.string(Settings.OUTPUT_PATH);
         return new ClickstreamJob(config,
                 Sources.fromConfig(config, System.currentTimeMillis()),
-                OutputSinks.refinedClicks(out, config.string(Settings.PARQUET_COMPRESSION)),
-                OutputSinks.deadLetters(out));
+                OutputSinks.files(config.string(Settings.OUTPUT_PATH), config.string(Settings.PARQUET_COMPRESSION)));
     }
 
     /** Adds the pipeline to {@code env}; returns the valid, deduplicated events in event time. */
@@ -57,11 +54,18 @@ public final class ClickstreamJob {
 
         SingleOutputStreamOperator<ClickEvent> valid = validate(raw);
         valid.getSideOutput(ValidateRecords.DEAD_LETTERS)
-                .sinkTo(deadLetters).uid(Operators.DLQ_SINK_UID).name(Operators.DLQ_SINK_NAME)
+                .sinkTo(sinks.deadLetters).uid(Operators.DLQ_SINK_UID).name(Operators.DLQ_SINK_NAME)
                 .setParallelism(raw.getParallelism());
 
         DataStream<ClickEvent> events = deduplicate(withEventTime(valid, raw.getParallelism()));
-        events.sinkTo(refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
+        events.sinkTo(sinks.refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
+
+        Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config));
+        analytics.pageviews.sinkTo(sinks.pageviews).uid("pageviews-sink").name("pageviews_1m (Parquet)");
+        analytics.sessions.sinkTo(sinks.sessions).uid("sessions-sink").name("sessions (Parquet)");
+        analytics.alerts.sinkTo(sinks.alerts).uid("alerts-sink").name("alerts (JSON lines)");
+        analytics.userSpend.sinkTo(sinks.userSpend).uid("user-spend-sink").name("user_spend (JSON lines)");
+        analytics.late.sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
         return events;
     }
 

@@ -1,50 +1,87 @@
 package io.clickstream.sink;
 
+import io.clickstream.analytics.Alert;
+import io.clickstream.analytics.LateEvent;
+import io.clickstream.analytics.PageviewCount;
+import io.clickstream.analytics.SessionSummary;
+import io.clickstream.analytics.UserSpend;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.quality.DeadLetter;
+import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.DateTimeBucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import org.apache.flink.util.function.SerializableFunction;
 
 import java.time.ZoneOffset;
 
 /**
- * The file outputs under one root (a local directory or {@code s3://bucket/prefix}), in the layout
- * query engines expect. Every sink is a two-phase-commit {@link FileSink}: files are written as hidden
- * in-progress files and become visible only when the checkpoint that covers them completes.
+ * Every output of the job, under one root (a local directory or {@code s3://bucket/prefix}), in the layout
+ * query engines expect: Hive-style {@code dt=YYYY-MM-DD/hour=HH} folders by event time. Each is a
+ * two-phase-commit {@link FileSink}: files are written hidden and become visible when the checkpoint that
+ * covers them completes. Bulk formats roll on every checkpoint, so the checkpoint interval sets the file size.
  */
 public final class OutputSinks {
     public static final String REFINED_CLICKS = "refined/clicks";
     public static final String DLQ = "dlq";
+    public static final String PAGEVIEWS = "pageviews_1m";
+    public static final String SESSIONS = "sessions";
+    public static final String ALERTS = "alerts";
+    public static final String USER_SPEND = "user_spend";
+    public static final String LATE = "late";
 
-    private OutputSinks() {}
+    public final Sink<ClickEvent> refinedClicks;
+    public final Sink<DeadLetter> deadLetters;
+    public final Sink<PageviewCount> pageviews;
+    public final Sink<SessionSummary> sessions;
+    public final Sink<Alert> alerts;
+    public final Sink<UserSpend> userSpend;
+    public final Sink<LateEvent> late;
+
+    public OutputSinks(Sink<ClickEvent> refinedClicks, Sink<DeadLetter> deadLetters, Sink<PageviewCount> pageviews,
+                       Sink<SessionSummary> sessions, Sink<Alert> alerts, Sink<UserSpend> userSpend, Sink<LateEvent> late) {
+        this.refinedClicks = refinedClicks;
+        this.deadLetters = deadLetters;
+        this.pageviews = pageviews;
+        this.sessions = sessions;
+        this.alerts = alerts;
+        this.userSpend = userSpend;
+        this.late = late;
+    }
+
+    /** The file outputs under {@code root}. */
+    public static OutputSinks files(String root, String compression) {
+        return new OutputSinks(
+                parquet(root, REFINED_CLICKS, new AvroParquetRows<>(ClickEventAvro.SCHEMA, compression, ClickEventAvro::toRecord), e -> e.ts),
+                // A bad record may have no usable event time: dead letters go by the hour they were processed.
+                rows(root, DLQ, new DateTimeBucketAssigner<>("'dt='yyyy-MM-dd'/hour='HH", ZoneOffset.UTC)),
+                parquet(root, PAGEVIEWS, new AvroParquetRows<>(AnalyticsAvro.PAGEVIEWS_SCHEMA, compression, AnalyticsAvro::pageviews), p -> p.windowStart),
+                parquet(root, SESSIONS, new AvroParquetRows<>(AnalyticsAvro.SESSION_SCHEMA, compression, AnalyticsAvro::session), s -> s.start),
+                rows(root, ALERTS, new EventTimeBucketAssigner<Alert>(a -> a.windowEnd)),
+                rows(root, USER_SPEND, new EventTimeBucketAssigner<UserSpend>(u -> u.lastPurchaseTs)),
+                rows(root, LATE, new EventTimeBucketAssigner<LateEvent>(l -> l.ts)));
+    }
 
     public static String join(String root, String relative) {
         return root.endsWith("/") ? root + relative : root + "/" + relative;
     }
 
-    /**
-     * Valid, deduplicated events as Parquet, by event date and hour. Bulk formats roll on every
-     * checkpoint, so the checkpoint interval sets the file size (see docs/configuration.md).
-     */
-    public static Sink<ClickEvent> refinedClicks(String root, String compression) {
-        return FileSink.forBulkFormat(new Path(join(root, REFINED_CLICKS)), new ClickEventParquetWriter(compression))
-                .withBucketAssigner(new EventTimeBucketAssigner<ClickEvent>(e -> e.ts))
+    private static <T> Sink<T> parquet(String root, String dir, BulkWriter.Factory<T> writer, SerializableFunction<T, Long> eventTime) {
+        return FileSink.forBulkFormat(new Path(join(root, dir)), writer)
+                .withBucketAssigner(new EventTimeBucketAssigner<>(eventTime))
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
                 .build();
     }
 
-    /**
-     * Dead letters as JSON lines. A bad record may have no usable event time, so these are bucketed by
-     * the hour they were processed.
-     */
-    public static Sink<DeadLetter> deadLetters(String root) {
-        return FileSink.forRowFormat(new Path(join(root, DLQ)), new JsonLineEncoder<DeadLetter>())
-                .withBucketAssigner(new DateTimeBucketAssigner<>("'dt='yyyy-MM-dd'/hour='HH", ZoneOffset.UTC))
+    /** JSON lines, one object per record. */
+    private static <T> Sink<T> rows(String root, String dir, BucketAssigner<T, String> buckets) {
+        return FileSink.forRowFormat(new Path(join(root, dir)), new JsonLineEncoder<T>())
+                .withBucketAssigner(buckets)
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".jsonl").build())
                 .build();

@@ -16,8 +16,7 @@ class ConfigurationDocTest {
         String table = doc.substring(doc.indexOf(begin) + begin.length(), doc.indexOf("<!-- settings:end -->"));
 
         assertThat(table)
-                .as("docs/configuration.md is out of date: regenerate the table with "
-                        + "java -cp target/classes:... io.clickstream.config.SettingsTable")
+                .as("docs/configuration.md is out of date: run scripts/update-config-docs.sh")
                 .isEqualTo(SettingsTable.markdown());
     }
 }

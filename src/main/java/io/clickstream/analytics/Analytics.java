@@ -1,0 +1,163 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.triggers.CountTrigger;
+import org.apache.flink.streaming.api.windowing.triggers.PurgingTrigger;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The analytics of seed sections 2, 3 and 10 on the valid, deduplicated events in event time:
+ *
+ * <pre>
+ *   events ─┬─ views ─▶ keyBy url ─▶ tumbling 1 min (+lateness) ──────────▶ pageviews_1m
+ *           ├─ purchases ─▶ keyBy user ─┬─ sliding 5 min / 1 min spend ─▶ HIGH_SPEND_5M ─┐
+ *           │                           ├─ running spend (TTL) ────────▶ user_spend      ├─▶ alerts
+ *           │                           └─ global window, count N ─────▶ PURCHASE_MILESTONE
+ *           ├─ keyBy user ─▶ session windows (dynamic gap) ──────────────▶ sessions      │
+ *           └─ keyBy user ─▶ inactivity timer ─────────────────────────▶ inactive-5m ───┘
+ *   events too late even for the allowed lateness, per analysis ──────────▶ late
+ * </pre>
+ */
+public final class Analytics {
+    public static final String PAGEVIEWS_UID = "pageviews-per-url";
+    public static final String HIGH_SPEND_UID = "high-spend-detector";
+    public static final String HIGH_SPEND_NAIVE_UID = "high-spend-detector-naive";
+    public static final String SESSIONS_UID = "sessions-per-user";
+    public static final String RUNNING_SPEND_UID = "running-spend-per-user";
+    public static final String INACTIVITY_UID = "inactivity-per-user";
+    public static final String MILESTONES_UID = "purchase-milestones";
+
+    static final OutputTag<ClickEvent> LATE_PAGEVIEWS = new OutputTag<>("late-pageviews", TypeInformation.of(ClickEvent.class));
+    static final OutputTag<ClickEvent> LATE_SPEND = new OutputTag<>("late-spend", TypeInformation.of(ClickEvent.class));
+    static final OutputTag<ClickEvent> LATE_SESSIONS = new OutputTag<>("late-sessions", TypeInformation.of(ClickEvent.class));
+
+    private Analytics() {}
+
+    /** Every analysis's output stream. */
+    public static final class Streams {
+        public final DataStream<PageviewCount> pageviews;
+        public final DataStream<SessionSummary> sessions;
+        public final DataStream<Alert> alerts;
+        public final DataStream<UserSpend> userSpend;
+        public final DataStream<LateEvent> late;
+
+        Streams(DataStream<PageviewCount> pageviews, DataStream<SessionSummary> sessions, DataStream<Alert> alerts,
+                DataStream<UserSpend> userSpend, DataStream<LateEvent> late) {
+            this.pageviews = pageviews;
+            this.sessions = sessions;
+            this.alerts = alerts;
+            this.userSpend = userSpend;
+            this.late = late;
+        }
+    }
+
+    public static Streams build(DataStream<ClickEvent> events, AnalyticsSettings s) {
+        SingleOutputStreamOperator<PageviewCount> pageviews = pageviews(events, s);
+        DataStream<ClickEvent> purchases = events.filter(e -> e.type == EventType.PURCHASE)
+                .uid("purchases").name("Purchases");
+        SingleOutputStreamOperator<Alert> highSpend = s.naiveHighSpend
+                ? highSpendNaive(purchases, s) : highSpendSliced(purchases, s);
+        SingleOutputStreamOperator<SessionSummary> sessions = sessions(events, s);
+
+        DataStream<Alert> alerts = highSpend
+                .union(inactivity(events, s), milestones(purchases, s))
+                .map(new Counted.Alerts()).uid("count-alerts").name("Count alerts");
+
+        long pageviewSize = s.pageviewsWindow.toMillis();
+        long spendSize = s.highSpendWindow.toMillis();
+        long spendSlide = s.highSpendSlide.toMillis();
+        DataStream<LateEvent> late = pageviews.getSideOutput(LATE_PAGEVIEWS)
+                .map(new Counted.TooLate(Pageviews.ANALYSIS, e -> window(e.ts, pageviewSize, pageviewSize)))
+                .uid("late-pageviews").name("Too late for pageviews")
+                .union(highSpend.getSideOutput(LATE_SPEND)
+                        .map(new Counted.TooLate(HighSpend.ANALYSIS, e -> lastSlidingWindow(e.ts, spendSize, spendSlide)))
+                        .uid("late-high-spend").name("Too late for high spend"),
+                       sessions.getSideOutput(LATE_SESSIONS)
+                        .map(new Counted.TooLate(Sessions.ANALYSIS, sessionWindow(s)))
+                        .uid("late-sessions").name("Too late for sessions"));
+
+        return new Streams(pageviews, sessions, alerts, runningSpend(purchases, s), late);
+    }
+
+    static SingleOutputStreamOperator<PageviewCount> pageviews(DataStream<ClickEvent> events, AnalyticsSettings s) {
+        return events.filter(e -> e.type == EventType.VIEW).uid("views").name("Views")
+                .keyBy(e -> e.url)
+                .window(TumblingEventTimeWindows.of(s.pageviewsWindow))
+                .allowedLateness(s.allowedLateness)
+                .sideOutputLateData(LATE_PAGEVIEWS)
+                .aggregate(new Pageviews.CountEvents(), new Pageviews.EmitPageviews())
+                .uid(PAGEVIEWS_UID).name("Pageviews per URL per minute");
+    }
+
+    static SingleOutputStreamOperator<Alert> highSpendSliced(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
+        return byUser(purchases)
+                .process(new SlicedHighSpendDetector(s, LATE_SPEND))
+                .uid(HIGH_SPEND_UID).name("High spend (sliced)");
+    }
+
+    /** The seed's form: Flink's sliding windows, each purchase added to window / slide windows. */
+    static SingleOutputStreamOperator<Alert> highSpendNaive(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
+        return byUser(purchases)
+                .window(SlidingEventTimeWindows.of(s.highSpendWindow, s.highSpendSlide))
+                .allowedLateness(s.allowedLateness)
+                .sideOutputLateData(LATE_SPEND)
+                .aggregate(new HighSpend.SumCents(), new HighSpend.AlertAboveThreshold(s.highSpendThreshold))
+                .uid(HIGH_SPEND_NAIVE_UID).name("High spend (sliding windows)");
+    }
+
+    static SingleOutputStreamOperator<SessionSummary> sessions(DataStream<ClickEvent> events, AnalyticsSettings s) {
+        return byUser(events)
+                .window(EventTimeSessionWindows.withDynamicGap(new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase)))
+                .allowedLateness(s.allowedLateness)
+                .sideOutputLateData(LATE_SESSIONS)
+                .aggregate(new Sessions.Summarize(), new Sessions.EmitSession())
+                .uid(SESSIONS_UID).name("Sessions per user");
+    }
+
+    static SingleOutputStreamOperator<UserSpend> runningSpend(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
+        return byUser(purchases).process(new RunningSpend(s.spendTtl)).uid(RUNNING_SPEND_UID).name("Running spend per user");
+    }
+
+    static SingleOutputStreamOperator<Alert> inactivity(DataStream<ClickEvent> events, AnalyticsSettings s) {
+        return byUser(events)
+                .process(new InactivityAlert(s.inactivityTimeout, s.inactivityInEventTime, s.inactivityCode()))
+                .uid(INACTIVITY_UID).name("Inactivity per user");
+    }
+
+    static SingleOutputStreamOperator<Alert> milestones(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
+        return byUser(purchases)
+                .window(GlobalWindows.create())
+                .trigger(PurgingTrigger.of(CountTrigger.of(s.purchaseMilestone)))
+                .process(new PurchaseMilestones.Emit(s.purchaseMilestone))
+                .uid(MILESTONES_UID).name("Every N-th purchase");
+    }
+
+    private static KeyedStream<ClickEvent, String> byUser(DataStream<ClickEvent> events) {
+        return events.keyBy(e -> e.userId);
+    }
+
+    static long[] window(long ts, long size, long slide) {
+        long start = TimeWindow.getWindowStartWithOffset(ts, 0, slide);
+        return new long[] {start, start + size};
+    }
+
+    /** The last sliding window holding ts: the one that starts in ts's slide. */
+    static long[] lastSlidingWindow(long ts, long size, long slide) {
+        return window(ts, size, slide);
+    }
+
+    private static org.apache.flink.util.function.SerializableFunction<ClickEvent, long[]> sessionWindow(AnalyticsSettings s) {
+        Sessions.Gap gap = new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase);
+        return e -> new long[] {e.ts, e.ts + gap.extract(e)};
+    }
+}

@@ -1,0 +1,129 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.SessionWindowTimeGapExtractor;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+
+/** User sessions on event-time session windows with a dynamic gap. */
+public final class Sessions {
+    public static final String ANALYSIS = "sessions";
+
+    private Sessions() {}
+
+    /** The dynamic gap: shorter after a purchase, since checkout usually ends a visit. */
+    public static final class Gap implements SessionWindowTimeGapExtractor<ClickEvent> {
+        private final long gap;
+        private final long gapAfterPurchase;
+
+        public Gap(Duration gap, Duration gapAfterPurchase) {
+            this.gap = gap.toMillis();
+            this.gapAfterPurchase = gapAfterPurchase.toMillis();
+        }
+
+        @Override
+        public long extract(ClickEvent e) {
+            return e.type == EventType.PURCHASE ? gapAfterPurchase : gap;
+        }
+    }
+
+    /** Running totals of one session; merged when a late event bridges two sessions. */
+    public static class Totals {
+        public long events;
+        public long views;
+        public long purchases;
+        public long spendCents;
+        public long first = Long.MAX_VALUE;
+        public long last = Long.MIN_VALUE;
+
+        public Totals() {}
+    }
+
+    public static final class Summarize implements AggregateFunction<ClickEvent, Totals, Totals> {
+        @Override
+        public Totals createAccumulator() {
+            return new Totals();
+        }
+
+        @Override
+        public Totals add(ClickEvent e, Totals t) {
+            t.events++;
+            if (e.type == EventType.VIEW) {
+                t.views++;
+            } else if (e.type == EventType.PURCHASE) {
+                t.purchases++;
+                t.spendCents += HighSpend.cents(e);
+            }
+            t.first = Math.min(t.first, e.ts);
+            t.last = Math.max(t.last, e.ts);
+            return t;
+        }
+
+        @Override
+        public Totals getResult(Totals t) {
+            return t;
+        }
+
+        @Override
+        public Totals merge(Totals a, Totals b) {
+            Totals m = new Totals();
+            m.events = a.events + b.events;
+            m.views = a.views + b.views;
+            m.purchases = a.purchases + b.purchases;
+            m.spendCents = a.spendCents + b.spendCents;
+            m.first = Math.min(a.first, b.first);
+            m.last = Math.max(a.last, b.last);
+            return m;
+        }
+    }
+
+    /**
+     * Emits a session and numbers its firings by session start. Session windows merge, and Flink keeps no
+     * per-window state for merging windows, so the count lives in keyed state (bounded by a TTL).
+     */
+    public static final class EmitSession extends ProcessWindowFunction<Totals, SessionSummary, String, TimeWindow> {
+        private static final MapStateDescriptor<Long, Integer> FIRINGS = firings();
+
+        private static MapStateDescriptor<Long, Integer> firings() {
+            MapStateDescriptor<Long, Integer> d = new MapStateDescriptor<>("session-firings", Types.LONG, Types.INT);
+            d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).cleanupFullSnapshot().build());
+            return d;
+        }
+
+        @Override
+        public void process(String user, Context ctx, Iterable<Totals> totals, Collector<SessionSummary> out) throws Exception {
+            Totals t = totals.iterator().next();
+            MapState<Long, Integer> firings = ctx.globalState().getMapState(FIRINGS);
+            Integer fired = firings.get(t.first);
+            int revision = fired == null ? 0 : fired;
+            firings.put(t.first, revision + 1);
+
+            SessionSummary s = new SessionSummary();
+            s.sessionKey = user + "|" + t.first;
+            s.userId = user;
+            s.start = t.first;
+            s.end = t.last;
+            s.windowEnd = ctx.window().getEnd();
+            s.events = t.events;
+            s.views = t.views;
+            s.purchases = t.purchases;
+            s.spend = t.spendCents / 100.0;
+            s.revision = revision;
+            out.collect(s);
+        }
+
+        @Override
+        public void clear(Context ctx) throws Exception {
+            ctx.globalState().getMapState(FIRINGS).remove(ctx.window().getStart());
+        }
+    }
+}
