@@ -83,7 +83,9 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
         if (end % slide == 0 && firings.get(end) == null) {
             fire(ctx.getCurrentKey(), end, out);   // on time
         }
-        dropExpired(ctx.timerService().currentWatermark());
+        // By the timer's time, not the watermark: at the end of input the watermark jumps to +inf and every
+        // pending timer fires in order; each must still see the slices of the windows after it.
+        dropExpired(timestamp);
     }
 
     private void fire(String user, long end, Collector<Alert> out) throws Exception {
@@ -107,11 +109,11 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
         }
     }
 
-    private void dropExpired(long watermark) throws Exception {
+    private void dropExpired(long now) throws Exception {
         List<Long> expired = new ArrayList<>();
         for (Iterator<Map.Entry<Long, Long>> it = slices.iterator(); it.hasNext(); ) {
             long s = it.next().getKey();
-            if (s + size - 1 + lateness <= watermark) {
+            if (s + size - 1 + lateness <= now) {
                 expired.add(s);
             }
         }
@@ -121,7 +123,7 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
         expired.clear();
         for (Iterator<Map.Entry<Long, Integer>> it = firings.iterator(); it.hasNext(); ) {
             long end = it.next().getKey();
-            if (end - 1 + lateness <= watermark) {
+            if (end - 1 + lateness <= now) {
                 expired.add(end);
             }
         }

@@ -33,10 +33,12 @@ final class LiveSummary {
 
     static String line(String clock, long rate, long valid, long invalid) {
         long lag = LiveMetrics.max(MetricNames.WATERMARK_LAG_MS);
-        return String.format("%s  %,8d ev/s | valid %,d | invalid %,d | duplicates %,d | late %,d | watermark lag %s",
+        return String.format("%s  %,8d ev/s | valid %,d | invalid %,d | duplicates %,d | late %,d (too late %,d)"
+                        + " | pageviews %,d | alerts %,d | watermark lag %s",
                 clock, rate, valid, invalid,
                 LiveMetrics.sum(MetricNames.DUPLICATES), LiveMetrics.sum(MetricNames.LATE),
-                lag < 0 ? "-" : formatLag(lag));
+                LiveMetrics.sum(MetricNames.TOO_LATE), LiveMetrics.sum(MetricNames.PAGEVIEW_RESULTS),
+                LiveMetrics.sum(MetricNames.ALERTS), lag < 0 ? "-" : formatLag(lag));
     }
 
     static String formatLag(long millis) {

@@ -171,6 +171,14 @@ public class RunCommand implements Callable<Integer> {
             }
         }
         System.out.println(any ? sb : "dead letters: none");
+        StringBuilder alerts = new StringBuilder("alerts by code:");
+        for (String name : LiveMetrics.names()) {
+            if (name.startsWith(MetricNames.ALERTS_BY_CODE + ".")) {
+                alerts.append(' ').append(name.substring(MetricNames.ALERTS_BY_CODE.length() + 1))
+                        .append('=').append(LiveMetrics.sum(name));
+            }
+        }
+        System.out.println(alerts);
     }
 
     private static String describeSource(AppConfig c) {

@@ -96,7 +96,7 @@ public final class Settings {
             "event time (deterministic replays) or processing time (the wall clock)", "event", "processing");
     public static final Setting SPEND_TTL = define("analytics", "spend-ttl", DURATION, "7d",
             "a user's running spend is forgotten after this long without a purchase");
-    public static final Setting PURCHASE_MILESTONE = define("analytics", "purchase-milestone-every", INT, "10",
+    public static final Setting PURCHASE_MILESTONE = define("analytics", "purchase-milestone-every", INT, "3",
             "every N-th purchase of a user raises PURCHASE_MILESTONE (a global window with a count trigger)");
 
     // checkpoint: exactly-once and recovery

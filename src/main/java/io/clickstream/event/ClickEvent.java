@@ -1,12 +1,16 @@
 package io.clickstream.event;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
  * A validated clickstream event. A Flink POJO (public fields, no-arg constructor), so Flink
- * serializes it with its POJO serializer and never with Kryo.
+ * serializes it with its POJO serializer and never with Kryo. (Java-serializable only so that test
+ * sources can carry events in their closure.)
  */
-public class ClickEvent {
+public class ClickEvent implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public String eventId;
     public String userId;
     /** Optional: producers that do not track sessions leave it out. */

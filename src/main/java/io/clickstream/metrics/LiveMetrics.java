@@ -52,9 +52,11 @@ public final class LiveMetrics implements MetricReporter {
         return max;
     }
 
-    /** Names of the application metrics currently registered. */
+    /** Names of the application metrics seen so far, sorted. */
     public static List<String> names() {
-        return new ArrayList<>(METRICS.keySet());
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(METRICS.keySet());
+        names.addAll(RETIRED.keySet());
+        return new ArrayList<>(names);
     }
 
     /** Forgets every metric: for a new run in the same JVM. */
