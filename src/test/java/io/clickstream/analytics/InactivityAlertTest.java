@@ -1,0 +1,76 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The inactivity timer in an operator harness: timers moved, deleted and fired under explicit time. */
+class InactivityAlertTest {
+    private static final long MIN = 60_000;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> harness(boolean eventTime) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new InactivityAlert(Duration.ofMinutes(5), eventTime, "inactive-5m")),
+                e -> e.userId, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static StreamRecord<ClickEvent> event(String user, long ts) {
+        return new StreamRecord<>(new ClickEvent("id-" + ts, user, null, EventType.VIEW, "/", ts, null, null, null), ts);
+    }
+
+    @Test
+    void aNewEventMovesTheTimerAndDeletesTheOldOne() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(true)) {
+            h.processElement(event("u1", 0));
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            h.processElement(event("u1", 2 * MIN));
+            assertThat(h.numEventTimeTimers()).as("the old timer is deleted").isEqualTo(1);
+
+            h.processWatermark(new Watermark(5 * MIN));   // the first timer would have fired here
+            assertThat(h.extractOutputValues()).isEmpty();
+
+            h.processWatermark(new Watermark(7 * MIN));
+            assertThat(h.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|inactive-5m|" + 7 * MIN);
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numKeyedStateEntries()).as("state cleared after the alert").isZero();
+        }
+    }
+
+    @Test
+    void anOlderEventDoesNotMoveTheTimerBack() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(true)) {
+            h.processElement(event("u1", 3 * MIN));
+            h.processElement(event("u1", MIN));
+            h.processWatermark(new Watermark(7 * MIN));
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processWatermark(new Watermark(8 * MIN));
+            assertThat(h.extractOutputValues()).extracting(a -> a.windowEnd).containsExactly(8 * MIN);
+        }
+    }
+
+    @Test
+    void inProcessingTimeTheWallClockDecides() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(false)) {
+            h.setProcessingTime(1_000);
+            h.processElement(event("u1", 0));
+            h.setProcessingTime(1_000 + 4 * MIN);
+            h.processElement(event("u1", 10));             // resets the timer to 4m + 5m after start
+            h.setProcessingTime(1_000 + 6 * MIN);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.setProcessingTime(1_000 + 9 * MIN);
+            assertThat(h.extractOutputValues()).extracting(a -> a.windowEnd).containsExactly(1_000 + 9 * MIN);
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+}
