@@ -86,10 +86,10 @@ public final class Settings {
     public static final Setting HIGH_SPEND_DETECTOR = choice("analytics", "high-spend-detector", "sliced",
             "sliced: one state update per event (pre-aggregated per slide); naive: Flink sliding windows, "
                     + "one update per window an event belongs to. Same alerts", "sliced", "naive");
-    public static final Setting SESSION_GAP = define("analytics", "session-gap", DURATION, "30min",
+    public static final Setting SESSION_GAP = define("analytics", "session-gap", DURATION, "10min",
             "a session ends after this much inactivity");
     public static final Setting SESSION_GAP_AFTER_PURCHASE = define("analytics", "session-gap-after-purchase", DURATION,
-            "10min", "the (dynamic) gap after a purchase: checkout usually ends a visit");
+            "5min", "the (dynamic) gap after a purchase: checkout usually ends a visit");
     public static final Setting INACTIVITY_TIMEOUT = define("analytics", "inactivity-timeout", DURATION, "5min",
             "no event from a user for this long raises an inactive-<N>m alert");
     public static final Setting INACTIVITY_CLOCK = choice("analytics", "inactivity-clock", "event",
