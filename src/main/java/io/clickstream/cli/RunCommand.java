@@ -83,6 +83,7 @@ public class RunCommand implements Callable<Integer> {
             flink.set(RestOptions.ADDRESS, "127.0.0.1");
         }
         flink.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
+        System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
         FileSystem.initialize(flink, null);
         LiveMetrics.reset();
 
@@ -184,6 +185,12 @@ public class RunCommand implements Callable<Integer> {
     private static String describeSource(AppConfig c) {
         if (c.string(Settings.SOURCE_TYPE).equals("file")) {
             return "file " + c.string(Settings.SOURCE_FILE_PATH);
+        }
+        if (c.string(Settings.SOURCE_TYPE).equals("kinesis")) {
+            String endpoint = c.string(Settings.KINESIS_ENDPOINT);
+            return "kinesis stream " + c.string(Settings.KINESIS_STREAM) + " ("
+                    + (endpoint.isEmpty() ? c.string(Settings.KINESIS_REGION) : endpoint) + ", "
+                    + c.string(Settings.KINESIS_INITIAL_POSITION) + ", " + c.string(Settings.KINESIS_CONSUMER) + ")";
         }
         long rate = c.longValue(Settings.GEN_RATE);
         long n = c.longValue(Settings.GEN_EVENTS);

@@ -26,7 +26,7 @@ public final class Settings {
 
     // source: where raw records come from
     public static final Setting SOURCE_TYPE = choice("source", "type", "generator",
-            "where events come from", "generator", "file");
+            "where events come from", "generator", "file", "kinesis");
     public static final Setting SOURCE_FILE_PATH = define("source", "file.path", STRING, "",
             "the JSON-lines file replayed when source.type is file");
 
@@ -51,6 +51,46 @@ public final class Settings {
             "share of records that repeat a recent event (same eventId), as producer retries do");
     public static final Setting GEN_MALFORMED_FRACTION = define("generator", "malformed-fraction", FRACTION, "0.01",
             "share of records that are invalid, of every kind the validator knows");
+
+    // kinesis: the source stream and the alerts stream
+    public static final Setting KINESIS_STREAM = define("kinesis", "stream", STRING, "clicks",
+            "the stream read when source.type is kinesis");
+    public static final Setting KINESIS_REGION = define("kinesis", "region", STRING, "us-east-1", "AWS region");
+    public static final Setting KINESIS_ENDPOINT = define("kinesis", "endpoint", STRING, "",
+            "endpoint of the consumer, e.g. http://127.0.0.1:4568 locally; empty for AWS");
+    public static final Setting KINESIS_SINK_ENDPOINT = define("kinesis", "sink-endpoint", STRING, "",
+            "endpoint of the alerts sink and the producer (HTTPS locally: https://127.0.0.1:4567); empty for kinesis.endpoint");
+    public static final Setting KINESIS_CREDENTIALS = choice("kinesis", "credentials", "default",
+            "default: the AWS default provider chain (role, environment, profile); static: kinesis.access-key-id and "
+                    + "kinesis.secret-key, for local stand-ins only", "default", "static");
+    public static final Setting KINESIS_ACCESS_KEY = define("kinesis", "access-key-id", STRING, "local",
+            "static credentials (credentials=static)");
+    public static final Setting KINESIS_SECRET_KEY = define("kinesis", "secret-key", STRING, "local",
+            "static credentials (credentials=static)");
+    public static final Setting KINESIS_TRUST_ALL = define("kinesis", "trust-all-certificates", BOOLEAN, "false",
+            "accept a self-signed certificate (local stand-in only)");
+    public static final Setting KINESIS_INITIAL_POSITION = choice("kinesis", "initial-position", "LATEST",
+            "where a new consumer starts in each shard", "LATEST", "TRIM_HORIZON", "AT_TIMESTAMP");
+    public static final Setting KINESIS_INITIAL_TIMESTAMP = define("kinesis", "initial-timestamp", STRING, "",
+            "with AT_TIMESTAMP: an ISO-8601 instant");
+    public static final Setting KINESIS_CONSUMER = choice("kinesis", "consumer", "polling",
+            "polling (GetRecords, shared throughput) or efo (enhanced fan-out, a dedicated 2 MB/s per shard)",
+            "polling", "efo");
+    public static final Setting KINESIS_EFO_NAME = define("kinesis", "efo-consumer-name", STRING, "clickstream",
+            "the registered consumer name with consumer=efo");
+    public static final Setting KINESIS_POLL_INTERVAL = define("kinesis", "poll-interval", DURATION, "200ms",
+            "pause between GetRecords calls per shard (polling)");
+    public static final Setting KINESIS_ALERTS_STREAM = define("kinesis", "alerts-stream", STRING, "",
+            "also send alerts to this stream (partition key: user); empty for none");
+
+    // s3: for s3:// outputs and checkpoints
+    public static final Setting S3_ENDPOINT = define("s3", "endpoint", STRING, "",
+            "S3 endpoint, e.g. http://127.0.0.1:9090 locally; empty for AWS");
+    public static final Setting S3_PATH_STYLE = define("s3", "path-style-access", BOOLEAN, "false",
+            "bucket in the path instead of the host name (local stand-ins); true whenever s3.endpoint is set");
+    public static final Setting S3_ACCESS_KEY = define("s3", "access-key", STRING, "",
+            "static credentials for a local stand-in; empty to use the default provider chain");
+    public static final Setting S3_SECRET_KEY = define("s3", "secret-key", STRING, "", "see s3.access-key");
 
     // event-time: watermarks
     public static final Setting WATERMARK_DELAY = define("event-time", "watermark-delay", DURATION, "10s",

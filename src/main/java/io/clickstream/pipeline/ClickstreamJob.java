@@ -2,12 +2,12 @@ package io.clickstream.pipeline;
 
 import io.clickstream.analytics.Analytics;
 import io.clickstream.analytics.AnalyticsSettings;
+import io.clickstream.aws.AlertsToKinesis;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.RawRecord;
 import io.clickstream.quality.DeduplicateEvents;
-import io.clickstream.quality.EventParser;
 import io.clickstream.quality.ValidateRecords;
 import io.clickstream.sink.OutputSinks;
 import io.clickstream.source.RawSource;
@@ -17,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.time.Clock;
 
 /**
  * The topology, as in the architecture sketch of the README:
@@ -57,22 +56,25 @@ public final class ClickstreamJob {
                 .sinkTo(sinks.deadLetters).uid(Operators.DLQ_SINK_UID).name(Operators.DLQ_SINK_NAME)
                 .setParallelism(raw.getParallelism());
 
-        DataStream<ClickEvent> events = deduplicate(withEventTime(valid, raw.getParallelism()));
+        DataStream<ClickEvent> timed = source.assignsEventTime() ? valid : withEventTime(valid, raw.getParallelism());
+        DataStream<ClickEvent> events = deduplicate(timed);
         events.sinkTo(sinks.refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
 
         Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config));
         analytics.pageviews.sinkTo(sinks.pageviews).uid("pageviews-sink").name("pageviews_1m (Parquet)");
         analytics.sessions.sinkTo(sinks.sessions).uid("sessions-sink").name("sessions (Parquet)");
         analytics.alerts.sinkTo(sinks.alerts).uid("alerts-sink").name("alerts (JSON lines)");
+        if (!config.string(Settings.KINESIS_ALERTS_STREAM).isEmpty()) {
+            analytics.alerts.sinkTo(AlertsToKinesis.sink(config)).uid("alerts-kinesis-sink")
+                    .name("alerts (Kinesis " + config.string(Settings.KINESIS_ALERTS_STREAM) + ")");
+        }
         analytics.userSpend.sinkTo(sinks.userSpend).uid("user-spend-sink").name("user_spend (JSON lines)");
         analytics.late.sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
         return events;
     }
 
     private SingleOutputStreamOperator<ClickEvent> validate(DataStream<RawRecord> raw) {
-        EventParser parser = new EventParser(config.integer(Settings.MAX_RECORD_BYTES),
-                config.duration(Settings.MAX_FUTURE), Clock.systemUTC());
-        return raw.process(new ValidateRecords(parser))
+        return raw.process(new ValidateRecords(Sources.parser(config)))
                 .uid(Operators.VALIDATE_UID).name(Operators.VALIDATE_NAME)
                 .setParallelism(raw.getParallelism());
     }

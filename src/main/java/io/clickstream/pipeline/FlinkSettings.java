@@ -33,9 +33,30 @@ public final class FlinkSettings {
         f.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, c.integer(Settings.RESTART_ATTEMPTS));
         f.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, c.duration(Settings.RESTART_DELAY));
         // Our records and state are POJOs or Avro: a Kryo fallback is a bug, and fails the job graph at build time.
-        f.set(PipelineOptions.GENERIC_TYPES, false);
+        // The one exception is the Kinesis consumer's own shard state, which goes through Kryo.
+        f.set(PipelineOptions.GENERIC_TYPES, !c.string(Settings.SOURCE_TYPE).equals("kinesis"));
+        s3(c, f);
+        // The Hadoop S3 file system is cached per JVM and keeps the class loader of the first job that used it;
+        // in an embedded cluster that runs several jobs (tests, or a restart) the leak check would fail the
+        // second one although every class it needs comes from the application class path.
+        f.setString("classloader.check-leaked-classloader", "false");
         f.set(CoreOptions.DEFAULT_PARALLELISM, parallelism(c));
         return f;
+    }
+
+    /** s3:// through flink-s3-fs-hadoop: an endpoint and path-style access for local stand-ins, keys if given. */
+    static void s3(AppConfig c, Configuration f) {
+        String endpoint = c.string(Settings.S3_ENDPOINT);
+        if (!endpoint.isEmpty()) {
+            f.setString("s3.endpoint", endpoint);
+            f.setString("s3.path.style.access", "true");
+        } else if (c.bool(Settings.S3_PATH_STYLE)) {
+            f.setString("s3.path.style.access", "true");
+        }
+        if (!c.string(Settings.S3_ACCESS_KEY).isEmpty()) {
+            f.setString("s3.access-key", c.string(Settings.S3_ACCESS_KEY));
+            f.setString("s3.secret-key", c.string(Settings.S3_SECRET_KEY));
+        }
     }
 
     /**

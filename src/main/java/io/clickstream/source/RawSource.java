@@ -8,4 +8,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 @FunctionalInterface
 public interface RawSource {
     DataStream<RawRecord> create(StreamExecutionEnvironment env);
+
+    /** True when the source assigns timestamps and watermarks itself (Kinesis: per shard). */
+    default boolean assignsEventTime() {
+        return false;
+    }
 }

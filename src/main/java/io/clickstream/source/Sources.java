@@ -11,7 +11,7 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
 
-/** The raw-record sources: the built-in generator and file replay. */
+/** The raw-record sources: the built-in generator, file replay and Kinesis. */
 public final class Sources {
     private Sources() {}
 
@@ -19,12 +19,20 @@ public final class Sources {
         switch (config.string(Settings.SOURCE_TYPE)) {
             case "file":
                 return file(config.string(Settings.SOURCE_FILE_PATH));
+            case "kinesis":
+                return new io.clickstream.aws.KinesisRawSource(config, parser(config));
             case "generator":
                 return generator(generatorSettings(config, now), config.longValue(Settings.GEN_EVENTS),
                         config.longValue(Settings.GEN_RATE));
             default:
                 throw new IllegalArgumentException("unknown source.type " + config.string(Settings.SOURCE_TYPE));
         }
+    }
+
+    /** The validator every source shares. */
+    public static io.clickstream.quality.EventParser parser(AppConfig c) {
+        return new io.clickstream.quality.EventParser(c.integer(Settings.MAX_RECORD_BYTES),
+                c.duration(Settings.MAX_FUTURE), java.time.Clock.systemUTC());
     }
 
     public static GeneratorSettings generatorSettings(AppConfig c, long now) {

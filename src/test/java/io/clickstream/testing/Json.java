@@ -19,6 +19,15 @@ public final class Json {
         }
     }
 
+    /** The same JSON re-serialized, so two renderings of one object compare equal. */
+    public static String canonical(String json) {
+        try {
+            return MAPPER.writeValueAsString(MAPPER.readTree(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static <T> T read(String json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

@@ -1,0 +1,138 @@
+package io.clickstream.cli;
+
+import io.clickstream.aws.KinesisClients;
+import io.clickstream.aws.KinesisProducer;
+import io.clickstream.config.AppConfig;
+import io.clickstream.config.Settings;
+import io.clickstream.source.EventGenerator;
+import io.clickstream.source.Sources;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+
+/** {@code clickstream produce}: sends generated or replayed records to a Kinesis stream. */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = "Sends generated events (--events N) or the lines of a file (--input FILE) to a Kinesis "
+                + "stream with PutRecords, partitioned by user.")
+public class ProduceCommand implements Callable<Integer> {
+    @Option(names = "--stream", paramLabel = "NAME", description = "Target stream (default: kinesis.stream).")
+    String stream;
+
+    @Option(names = "--events", paramLabel = "N", description = "Send N generated records.")
+    Long events;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Send the lines of a JSON-lines file as they are.")
+    Path input;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "0", description = "Records per second, 0 for as fast as possible.")
+    long rate;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Generator seed.")
+    Long seed;
+
+    @Option(names = "--start", paramLabel = "INSTANT", description = "Generator: event time of the first event, ISO-8601 or 'now' (default now).")
+    String start;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((events == null) == (input == null)) {
+            System.err.println("give exactly one of --events N or --input FILE");
+            return 2;
+        }
+        AppConfig c = config.resolve(Arrays.asList(
+                new Object[] {Settings.GEN_SEED, seed},
+                new Object[] {Settings.GEN_START, start},
+                new Object[] {Settings.KINESIS_STREAM, stream}));
+        String target = c.string(Settings.KINESIS_STREAM);
+        Iterator<byte[]> records = input != null ? lines(input)
+                : generated(new EventGenerator(Sources.generatorSettings(c, System.currentTimeMillis())), events);
+        String endpoint = KinesisClients.producerEndpoint(c);
+        System.out.println("producing to stream '" + target + "' at " + (endpoint.isEmpty() ? "AWS " + c.string(Settings.KINESIS_REGION) : endpoint));
+        try (KinesisClient client = KinesisClients.create(c)) {
+            KinesisProducer.Result r = new KinesisProducer(client, target, rate, System.out).send(records);
+            System.out.printf("done: %,d sent, %,d failed (%,d retried)%n", r.sent, r.failed, r.retried);
+            return r.failed == 0 ? 0 : 1;
+        }
+    }
+
+    static Iterator<byte[]> generated(EventGenerator g, long count) {
+        return new Iterator<>() {
+            long left = count;
+
+            @Override
+            public boolean hasNext() {
+                return left > 0;
+            }
+
+            @Override
+            public byte[] next() {
+                if (left-- <= 0) {
+                    throw new NoSuchElementException();
+                }
+                return g.next().payload;
+            }
+        };
+    }
+
+    /** The lines of a file as raw bytes (the same framing as the file source). */
+    static Iterator<byte[]> lines(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return new Iterator<>() {
+            byte[] next = read();
+
+            private byte[] read() {
+                try {
+                    ByteArrayOutputStream line = new ByteArrayOutputStream();
+                    int b;
+                    boolean any = false;
+                    while ((b = in.read()) != -1) {
+                        any = true;
+                        if (b == '\n') {
+                            break;
+                        }
+                        line.write(b);
+                    }
+                    if (!any) {
+                        in.close();
+                        return null;
+                    }
+                    byte[] bytes = line.toByteArray();
+                    return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public byte[] next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                byte[] current = next;
+                next = read();
+                return current;
+            }
+        };
+    }
+}
