@@ -50,22 +50,27 @@ running() { [[ -f "$dir/$1.pid" ]] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null
 start() {
   installed || install
   if running kinesis; then log "kinesis already running (pid $(cat "$dir/kinesis.pid"))"; else
-    # kinesis-local reads its TLS certificate (server.json) from the working directory.
-    (cd "$dir/kinesis/node_modules/kinesis-local" && \
-      KINESIS_MOCK_PLAIN_PORT="$KINESIS_PORT" KINESIS_MOCK_TLS_PORT="$KINESIS_TLS_PORT" \
+    # kinesis-local reads its TLS certificate (server.json) from the working directory. The process gets its
+    # own session and no inherited descriptors but its log, so whoever ran this script (a test JVM, CI) is
+    # not kept waiting on an output pipe the server still holds.
+    pushd "$dir/kinesis/node_modules/kinesis-local" >/dev/null
+    KINESIS_MOCK_PLAIN_PORT="$KINESIS_PORT" KINESIS_MOCK_TLS_PORT="$KINESIS_TLS_PORT" \
       INITIALIZE_STREAMS="$STREAMS" LOG_LEVEL=WARN \
-      nohup node main.js > "$dir/kinesis.log" 2>&1 & echo $! > "$dir/kinesis.pid")
+      setsid nohup node main.js < /dev/null > "$dir/kinesis.log" 2>&1 &
+    echo $! > "$dir/kinesis.pid"
+    popd >/dev/null
     wait_port "$KINESIS_PORT" kinesis
     log "kinesis on http://127.0.0.1:$KINESIS_PORT and https://127.0.0.1:$KINESIS_TLS_PORT (streams $STREAMS)"
   fi
   if running s3mock; then log "s3mock already running (pid $(cat "$dir/s3mock.pid"))"; else
     mkdir -p "$dir/s3mock/data"
-    nohup java -Xmx512m -cp "$dir/s3mock/lib/*" com.adobe.testing.s3mock.S3MockApplication \
+    setsid nohup java -Xmx512m -cp "$dir/s3mock/lib/*" com.adobe.testing.s3mock.S3MockApplication \
       --http.port="$S3_PORT" --server.port="$S3_ADMIN_PORT" --server.address=127.0.0.1 \
       --com.adobe.testing.s3mock.store.initialBuckets="$BUCKET" \
       --com.adobe.testing.s3mock.store.root="$dir/s3mock/data" \
       --com.adobe.testing.s3mock.store.retainFilesOnExit=true \
-      > "$dir/s3mock.log" 2>&1 & echo $! > "$dir/s3mock.pid"
+      < /dev/null > "$dir/s3mock.log" 2>&1 &
+    echo $! > "$dir/s3mock.pid"
     wait_port "$S3_PORT" s3mock
     log "s3 on http://127.0.0.1:$S3_PORT (bucket $BUCKET)"
   fi
@@ -75,7 +80,9 @@ stop() {
   local name
   for name in kinesis s3mock; do
     if running "$name"; then
-      kill "$(cat "$dir/$name.pid")" && log "stopped $name"
+      # Each runs in its own session (setsid): stop the whole group, node's child processes included.
+      kill -- "-$(cat "$dir/$name.pid")" 2>/dev/null || kill "$(cat "$dir/$name.pid")"
+      log "stopped $name"
     fi
     rm -f "$dir/$name.pid"
   done

@@ -30,10 +30,19 @@ public final class LocalAws {
 
     /** Starts the stand-ins (installing them on first use); does nothing when they are running. */
     public static void start() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("bash", "scripts/local-aws.sh", "start").inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("scripts/local-aws.sh start failed (exit " + p.exitValue()
-                    + "); see .local-aws/*.log");
+        // Output to a file, not inherited: the servers must not hold the test JVM's (and so Maven's) pipes.
+        Path log = Files.createTempFile("local-aws", ".log");
+        Process p = new ProcessBuilder("bash", "scripts/local-aws.sh", "start")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        int exit = p.waitFor();
+        String output = Files.readString(log);
+        System.out.print(output);
+        if (exit != 0) {
+            throw new IllegalStateException("scripts/local-aws.sh start failed (exit " + exit + "):\n" + output
+                    + "see .local-aws/*.log");
         }
     }
 
