@@ -81,7 +81,10 @@ stop() {
   for name in kinesis s3mock; do
     if running "$name"; then
       # Each runs in its own session (setsid): stop the whole group, node's child processes included.
-      kill -- "-$(cat "$dir/$name.pid")" 2>/dev/null || kill "$(cat "$dir/$name.pid")"
+      local pid i
+      pid="$(cat "$dir/$name.pid")"
+      kill -- "-$pid" 2>/dev/null || kill "$pid"
+      for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
       log "stopped $name"
     fi
     rm -f "$dir/$name.pid"
