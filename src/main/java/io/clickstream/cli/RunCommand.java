@@ -129,7 +129,7 @@ public class RunCommand implements Callable<Integer> {
             }
             System.err.println("job failed: " + rootCause(e));
             System.err.println("(full stack trace in log/clickstream.log)");
-            org.slf4j.LoggerFactory.getLogger(RunCommand.class).error("job failed", e);
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class).warn("job failed", e);   // to the log file only
             return 1;
         }
     }
