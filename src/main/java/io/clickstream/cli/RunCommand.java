@@ -10,6 +10,7 @@ import io.clickstream.quality.Reason;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.fs.FileSystem;
@@ -54,6 +55,14 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Generator: random seed.")
     Long seed;
 
+    @Option(names = "--from-savepoint", paramLabel = "PATH",
+            description = "Start from a savepoint or a retained checkpoint (e.g. state/savepoints/savepoint-…).")
+    String fromSavepoint;
+
+    @Option(names = "--allow-non-restored-state",
+            description = "With --from-savepoint: skip state of operators that no longer exist.")
+    boolean allowNonRestoredState;
+
     @Mixin
     ConfigOptions config;
 
@@ -70,11 +79,15 @@ public class RunCommand implements Callable<Integer> {
                 new Object[] {Settings.GEN_RATE, rate},
                 new Object[] {Settings.GEN_EVENTS, events},
                 new Object[] {Settings.GEN_SEED, seed}));
-        return run(c);
+        return run(c, fromSavepoint, allowNonRestoredState);
     }
 
-    static int run(AppConfig c) throws Exception {
+    static int run(AppConfig c, String fromSavepoint, boolean allowNonRestoredState) throws Exception {
         Configuration flink = FlinkSettings.forJob(c);
+        if (fromSavepoint != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, FlinkSettings.uri(fromSavepoint));
+            flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, allowNonRestoredState);
+        }
         int uiPort = c.integer(Settings.WEB_UI_PORT);
         if (uiPort > 0) {
             uiPort = freePort(uiPort);
@@ -96,6 +109,9 @@ public class RunCommand implements Callable<Integer> {
         System.out.println("clickstream: source " + describeSource(c) + ", output " + FlinkSettings.uri(out)
                 + ", parallelism " + FlinkSettings.parallelism(c) + ", checkpoints every "
                 + c.duration(Settings.CHECKPOINT_INTERVAL).toSeconds() + "s (" + c.string(Settings.STATE_BACKEND) + ")");
+        if (fromSavepoint != null) {
+            System.out.println("restoring from " + FlinkSettings.uri(fromSavepoint));
+        }
         if (uiPort > 0) {
             System.out.println("Flink web UI: http://localhost:" + uiPort);
         }
