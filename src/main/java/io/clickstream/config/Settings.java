@@ -155,6 +155,15 @@ public final class Settings {
     public static final Setting RESTART_DELAY = define("checkpoint", "restart-delay", DURATION, "2s",
             "pause before each restart");
 
+    // faults: injected failures, to prove recovery (off by default)
+    public static final Setting FAIL_AFTER_RECORDS = define("faults", "fail-after-records", LONG, "0",
+            "fail the job once when the first subtask after dedup has passed this many events (0: never)");
+    public static final Setting FAIL_ON_CHECKPOINT = define("faults", "fail-on-checkpoint", LONG, "0",
+            "fail the job once while it takes checkpoint number N (0: never)");
+    public static final Setting FAIL_AFTER_CHECKPOINT = define("faults", "fail-after-checkpoint", LONG, "0",
+            "fail the job once when checkpoint N has completed, before the next one: between a checkpoint and "
+                    + "the commit of its files (0: never)");
+
     // output
     public static final Setting OUTPUT_PATH = define("output", "path", STRING, "out",
             "root of every output: a local directory or s3://bucket/prefix");

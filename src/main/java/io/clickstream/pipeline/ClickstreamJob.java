@@ -58,6 +58,9 @@ public final class ClickstreamJob {
 
         DataStream<ClickEvent> timed = source.assignsEventTime() ? valid : withEventTime(valid, raw.getParallelism());
         DataStream<ClickEvent> events = deduplicate(timed);
+        if (FaultInjector.configured(config)) {
+            events = events.map(FaultInjector.from(config)).uid("fault-injector").name("Injected faults");
+        }
         events.sinkTo(sinks.refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
 
         Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config));
