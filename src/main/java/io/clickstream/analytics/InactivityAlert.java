@@ -40,11 +40,18 @@ public class InactivityAlert extends KeyedProcessFunction<String, ClickEvent, Al
 
     @Override
     public void processElement(ClickEvent e, Context ctx, Collector<Alert> out) throws Exception {
+        Long pending = timer.value();
+        if (eventTime && pending != null && e.ts >= pending) {
+            // In event time the user was already inactive for the timeout before this event: the alert is due
+            // whether or not the watermark (the slowest parallel input) has reached the timer yet.
+            ctx.timerService().deleteEventTimeTimer(pending);
+            fire(ctx.getCurrentKey(), pending, out);
+            pending = null;
+        }
         Long previous = lastSeen.value();
         long latest = previous == null ? e.ts : Math.max(previous, e.ts);
         lastSeen.update(latest);
         long due = eventTime ? latest + timeout : ctx.timerService().currentProcessingTime() + timeout;
-        Long pending = timer.value();
         if (pending != null && pending == due) {
             return;
         }
@@ -65,9 +72,12 @@ public class InactivityAlert extends KeyedProcessFunction<String, ClickEvent, Al
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        long last = lastSeen.value();
-        // Event time: the alert's time is the moment inactivity was established; processing time: the wall clock.
-        out.collect(new Alert(code, ctx.getCurrentKey(), last, timestamp, timeout, timeout, 0));
+        fire(ctx.getCurrentKey(), timestamp, out);
+    }
+
+    /** Event time: the alert's time is the moment inactivity was established; processing time: the wall clock. */
+    private void fire(String user, long at, Collector<Alert> out) throws Exception {
+        out.collect(new Alert(code, user, lastSeen.value(), at, timeout, timeout, 0));
         lastSeen.clear();
         timer.clear();
     }

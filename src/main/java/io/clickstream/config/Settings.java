@@ -34,6 +34,8 @@ public final class Settings {
     public static final Setting GEN_SEED = define("generator", "seed", LONG, "42", "random seed; same seed, same events");
     public static final Setting GEN_RATE = define("generator", "rate", LONG, "1000",
             "events per second of wall-clock time, 0 for as fast as possible; also the events per second of event time (1000 when 0)");
+    public static final Setting GEN_EVENT_TIME_RATE = define("generator", "event-time-rate", LONG, "0",
+            "events per second of event time, when it should differ from generator.rate (0: same as the rate)");
     public static final Setting GEN_EVENTS = define("generator", "events", LONG, "0",
             "how many records to generate, 0 for no end");
     public static final Setting GEN_USERS = define("generator", "users", INT, "20000", "number of distinct users");

@@ -37,11 +37,12 @@ public final class Sources {
 
     public static GeneratorSettings generatorSettings(AppConfig c, long now) {
         long rate = c.longValue(Settings.GEN_RATE);
+        long eventTimeRate = c.longValue(Settings.GEN_EVENT_TIME_RATE);
         return new GeneratorSettings(
                 c.longValue(Settings.GEN_SEED),
                 c.integer(Settings.GEN_USERS),
                 c.instantMillis(Settings.GEN_START, now),
-                rate > 0 ? rate : 1000,
+                eventTimeRate > 0 ? eventTimeRate : rate > 0 ? rate : 1000,
                 c.fraction(Settings.GEN_DISORDER_FRACTION),
                 c.duration(Settings.GEN_DISORDER_MAX),
                 c.fraction(Settings.GEN_LATE_FRACTION),

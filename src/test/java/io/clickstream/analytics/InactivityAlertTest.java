@@ -60,6 +60,22 @@ class InactivityAlertTest {
     }
 
     @Test
+    void anEventAfterTheDeadlineRaisesTheDueAlertEvenBeforeTheWatermarkGetsThere() throws Exception {
+        // With parallel inputs the watermark can trail an event that is on time; the outcome must not depend on it.
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(true)) {
+            h.processElement(event("u1", 0));
+            h.processWatermark(new Watermark(MIN));
+            h.processElement(event("u1", 6 * MIN));       // five minutes of silence already lie behind it
+
+            assertThat(h.extractOutputValues()).extracting(a -> a.alertId + " last " + a.windowStart)
+                    .containsExactly("u1|inactive-5m|" + 5 * MIN + " last 0");
+            assertThat(h.numEventTimeTimers()).as("only the new timer, at 11 min").isEqualTo(1);
+            h.processWatermark(new Watermark(11 * MIN));
+            assertThat(h.extractOutputValues()).extracting(a -> a.windowEnd).containsExactly(5 * MIN, 11 * MIN);
+        }
+    }
+
+    @Test
     void inProcessingTimeTheWallClockDecides() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(false)) {
             h.setProcessingTime(1_000);

@@ -114,9 +114,9 @@ class LocalAwsEndToEndTest {
 
             // Milestones count purchases in arrival order; after the shuffle by eventId (dedup, parallelism 2) a
             // user's purchases may interleave differently than in the file, so only their ids must match.
-            List<String> alertsRead = withoutMilestoneTimes(readAll(kinesis, alerts));
+            List<String> alertsRead = OutputFiles.alertsWithoutMilestoneTimes(readAll(kinesis, alerts));
             assertThat(alertsRead).isNotEmpty()
-                    .isEqualTo(withoutMilestoneTimes(OutputFiles.jsonLines(replay.resolve(OutputSinks.ALERTS))));
+                    .isEqualTo(OutputFiles.alertsWithoutMilestoneTimes(OutputFiles.jsonLines(replay.resolve(OutputSinks.ALERTS))));
             assertThat(alertsRead).anyMatch(a -> a.contains("HIGH_SPEND_5M")).anyMatch(a -> a.contains("inactive-5m"))
                     .anyMatch(a -> a.contains("PURCHASE_MILESTONE"));
         }
@@ -181,12 +181,6 @@ class LocalAwsEndToEndTest {
         }
         out.sort(null);
         return out;
-    }
-
-    private static List<String> withoutMilestoneTimes(List<String> alerts) {
-        return alerts.stream()
-                .map(a -> a.contains("\"PURCHASE_MILESTONE\"") ? a.replaceAll("\"windowEnd\":\\d+,", "") : a)
-                .sorted().collect(Collectors.toList());
     }
 
     private static List<String> payloads(Path dlq) {

@@ -24,23 +24,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Exactly-once under faults: a failure at each injection point, a restart from the last checkpoint, and the
- * committed Parquet rows and dead letters are exactly those of a run without a fault (no event lost, none twice).
+ * committed outputs are exactly those of a run without a fault: refined rows, dead letters, pageviews,
+ * sessions, alerts (each once: the file sink is two-phase) and the final spend per user.
  */
 class FaultToleranceTest {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = Pipelines.miniCluster();
 
     private static final int RECORDS = 8_000;
-    private static List<String> expectedRows;
-    private static List<String> expectedDeadLetters;
+    private static Path expected;
 
-    /** A bounded, rate-limited generator (about 2 s), so that several checkpoints happen during the run. */
+    /**
+     * A bounded, rate-limited generator (about 2 s), so that several checkpoints happen during the run; watermarks
+     * per event and no late events, so that window results do not depend on timing (see docs/exactly-once.md).
+     */
     private static AppConfig config(Path work) {
         return Pipelines.fileReplay(work.resolve("unused"), work)
                 .with(Settings.SOURCE_TYPE, "generator")
                 .with(Settings.GEN_EVENTS, RECORDS)
                 .with(Settings.GEN_RATE, 4_000)
                 .with(Settings.GEN_START, "2024-11-25T00:00:00Z")
+                .with(Settings.GEN_LATE_FRACTION, 0)
+                .with(Settings.GEN_EVENT_TIME_RATE, 20)      // 8,000 records span 400 s of event time
+                .with(Settings.GEN_USERS, 400)
+                .with(Settings.WATERMARK_EMIT, "per-event")
                 .with(Settings.PARALLELISM, 2)
                 .with(Settings.CHECKPOINT_INTERVAL, "200ms")
                 .with(Settings.RESTART_ATTEMPTS, 3)
@@ -49,10 +56,8 @@ class FaultToleranceTest {
 
     @BeforeAll
     static void runWithoutFaults(@TempDir Path work) throws Exception {
-        Path out = Pipelines.runToEnd(config(work));
-        expectedRows = OutputFiles.parquetRows(out.resolve(OutputSinks.REFINED_CLICKS));
-        expectedDeadLetters = payloads(out);
-        assertThat(expectedRows).hasSizeGreaterThan(RECORDS * 9 / 10);
+        expected = Pipelines.runToEnd(config(work));
+        assertThat(OutputFiles.parquetRows(expected.resolve(OutputSinks.REFINED_CLICKS))).hasSizeGreaterThan(RECORDS * 9 / 10);
     }
 
     static Stream<Arguments> faultPoints() {
@@ -70,9 +75,16 @@ class FaultToleranceTest {
         Path out = Pipelines.runToEnd(config(work).with(fault, value));
 
         assertThat(FaultInjector.INJECTED.get() - before).as("the fault was injected once").isEqualTo(1);
-        List<String> rows = OutputFiles.parquetRows(out.resolve(OutputSinks.REFINED_CLICKS));
-        assertThat(rows).hasSameSizeAs(expectedRows).isEqualTo(expectedRows);
-        assertThat(payloads(out)).isEqualTo(expectedDeadLetters);
+        for (String parquet : List.of(OutputSinks.REFINED_CLICKS, OutputSinks.PAGEVIEWS, OutputSinks.SESSIONS)) {
+            List<String> want = OutputFiles.parquetRows(expected.resolve(parquet));
+            assertThat(OutputFiles.parquetRows(out.resolve(parquet))).as(parquet).isNotEmpty().hasSameSizeAs(want).isEqualTo(want);
+        }
+        assertThat(payloads(out)).isEqualTo(payloads(expected));
+        assertThat(OutputFiles.alertsWithoutMilestoneTimes(OutputFiles.jsonLines(out.resolve(OutputSinks.ALERTS))))
+                .anyMatch(a -> a.contains("HIGH_SPEND_5M")).anyMatch(a -> a.contains("inactive-5m"))
+                .isEqualTo(OutputFiles.alertsWithoutMilestoneTimes(OutputFiles.jsonLines(expected.resolve(OutputSinks.ALERTS))));
+        assertThat(OutputFiles.finalUserSpend(out.resolve(OutputSinks.USER_SPEND)))
+                .isEqualTo(OutputFiles.finalUserSpend(expected.resolve(OutputSinks.USER_SPEND)));
         // The failed attempt's in-progress part files stay behind as hidden ".part-…inprogress…" files: Flink
         // does not delete them, and readers skip hidden files. Only committed files count, and they are exact.
     }
