@@ -12,7 +12,7 @@ import io.clickstream.quality.ValidateRecords;
 import io.clickstream.sink.OutputSinks;
 import io.clickstream.source.RawSource;
 import io.clickstream.source.Sources;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -82,11 +82,17 @@ public final class ClickstreamJob {
                 .setParallelism(raw.getParallelism());
     }
 
-    /** Timestamps and watermarks come after validation: a dead-lettered record never moves event time. */
+    /**
+     * Timestamps and watermarks come after validation: a dead-lettered record never moves event time. Per-event
+     * watermarks (replays) keep their maximum in checkpoints; periodic ones (live sources) are Flink's own.
+     */
     private DataStream<ClickEvent> withEventTime(DataStream<ClickEvent> valid, int parallelism) {
-        return valid.assignTimestampsAndWatermarks(watermarkStrategy())
-                .uid(Operators.WATERMARKS_UID).name(Operators.WATERMARKS_NAME)
-                .setParallelism(parallelism);
+        SingleOutputStreamOperator<ClickEvent> timed = perEventWatermarks()
+                ? valid.transform(Operators.WATERMARKS_NAME, TypeInformation.of(ClickEvent.class),
+                        new CheckpointedEventTime(config.duration(Settings.WATERMARK_DELAY)))
+                : valid.assignTimestampsAndWatermarks(EventTimeWatermarks.periodic(
+                        config.duration(Settings.WATERMARK_DELAY), config.duration(Settings.IDLENESS)));
+        return timed.uid(Operators.WATERMARKS_UID).name(Operators.WATERMARKS_NAME).setParallelism(parallelism);
     }
 
     private DataStream<ClickEvent> deduplicate(DataStream<ClickEvent> events) {
@@ -95,12 +101,8 @@ public final class ClickstreamJob {
                 .uid(Operators.DEDUP_UID).name(Operators.DEDUP_NAME);
     }
 
-    WatermarkStrategy<ClickEvent> watermarkStrategy() {
+    private boolean perEventWatermarks() {
         String emit = config.string(Settings.WATERMARK_EMIT);
-        boolean perEvent = emit.equals("per-event")
-                || (emit.equals("auto") && config.string(Settings.SOURCE_TYPE).equals("file"));
-        return perEvent
-                ? EventTimeWatermarks.perEvent(config.duration(Settings.WATERMARK_DELAY))
-                : EventTimeWatermarks.periodic(config.duration(Settings.WATERMARK_DELAY), config.duration(Settings.IDLENESS));
+        return emit.equals("per-event") || (emit.equals("auto") && config.string(Settings.SOURCE_TYPE).equals("file"));
     }
 }
