@@ -5,8 +5,6 @@ import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
 import io.clickstream.metrics.LiveMetrics;
 import io.clickstream.metrics.MetricNames;
-import io.clickstream.pipeline.ClickstreamJob;
-import io.clickstream.pipeline.FlinkSettings;
 import io.clickstream.sink.OutputSinks;
 import io.clickstream.source.EventGenerator;
 import io.clickstream.source.GeneratorSettings;
@@ -15,11 +13,8 @@ import io.clickstream.testing.LocalAws;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +103,8 @@ class LocalAwsEndToEndTest {
             assertThat(OutputFiles.parquetRows(s3.resolve(OutputSinks.REFINED_CLICKS)))
                     .isNotEmpty()
                     .isEqualTo(OutputFiles.parquetRows(replay.resolve(OutputSinks.REFINED_CLICKS)));
-            assertThat(payloads(s3.resolve(OutputSinks.DLQ))).isNotEmpty().isEqualTo(payloads(replay.resolve(OutputSinks.DLQ)));
+            assertThat(OutputFiles.deadLetterPayloads(s3.resolve(OutputSinks.DLQ))).isNotEmpty()
+                    .isEqualTo(OutputFiles.deadLetterPayloads(replay.resolve(OutputSinks.DLQ)));
             assertThat(OutputFiles.parquetRows(s3.resolve(OutputSinks.PAGEVIEWS)))
                     .isEqualTo(OutputFiles.parquetRows(replay.resolve(OutputSinks.PAGEVIEWS)));
 
@@ -128,13 +124,8 @@ class LocalAwsEndToEndTest {
      * No restart is allowed (restart-attempts 0): a failed checkpoint would fail the test, not replay shards.
      */
     private static void runUntilConsumed(AppConfig config, int records) throws Exception {
-        Configuration flink = FlinkSettings.forJob(config);
-        flink.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
-        FileSystem.initialize(flink, null);
         LiveMetrics.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
-        ClickstreamJob.fromConfig(config).build(env);
-        JobClient job = env.executeAsync("e2e");
+        JobClient job = Pipelines.start(config, null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (LiveMetrics.sum(MetricNames.VALID) + LiveMetrics.sum(MetricNames.INVALID) < records) {
             JobStatus status = job.getJobStatus().get();
@@ -181,9 +172,5 @@ class LocalAwsEndToEndTest {
         }
         out.sort(null);
         return out;
-    }
-
-    private static List<String> payloads(Path dlq) {
-        return OutputFiles.jsonLines(dlq).stream().map(l -> Json.field(l, "payload")).sorted().collect(Collectors.toList());
     }
 }

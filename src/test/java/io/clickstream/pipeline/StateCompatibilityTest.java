@@ -7,11 +7,8 @@ import io.clickstream.metrics.MetricNames;
 import io.clickstream.sink.OutputSinks;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,25 +51,13 @@ class StateCompatibilityTest {
                 .validate();
     }
 
-    static JobClient start(AppConfig config, String savepoint) throws Exception {
-        Configuration flink = FlinkSettings.forJob(config);
-        flink.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
-        if (savepoint != null) {
-            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-            flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
-        ClickstreamJob.fromConfig(config).build(env);
-        return env.executeAsync("state-compatibility");
-    }
-
     @Test
     void theCurrentTopologyRestoresTheCommittedSavepoint(@TempDir Path whole) throws Exception {
         assertThat(COMMITTED.resolve("savepoint/_metadata")).as("committed savepoint").exists();
         deleteRecursively(FIXTURE_ROOT);
         copyRecursively(COMMITTED.resolve("out"), FIXTURE_ROOT.resolve("out"));
         try {
-            start(config(FIXTURE_ROOT), COMMITTED.resolve("savepoint").toAbsolutePath().toUri().toString())
+            Pipelines.start(config(FIXTURE_ROOT), COMMITTED.resolve("savepoint").toAbsolutePath().toUri().toString())
                     .getJobExecutionResult().get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
             fail("the committed savepoint does not restore into the current topology: " + rootCause(e)
@@ -99,7 +84,7 @@ class StateCompatibilityTest {
         deleteRecursively(FIXTURE_ROOT);
         AppConfig config = config(FIXTURE_ROOT);
         LiveMetrics.reset();
-        JobClient job = start(config, null);
+        JobClient job = Pipelines.start(config, null);
         while (LiveMetrics.sum(MetricNames.VALID) + LiveMetrics.sum(MetricNames.INVALID) < RECORDS / 3) {
             Thread.sleep(50);
         }

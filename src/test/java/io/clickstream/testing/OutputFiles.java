@@ -129,6 +129,11 @@ public final class OutputFiles {
         return new ArrayList<>(last.values());
     }
 
+    /** The raw payloads of the dead letters under {@code dlq} (their origins differ between sources), sorted. */
+    public static List<String> deadLetterPayloads(Path dlq) {
+        return jsonLines(dlq).stream().map(l -> Json.field(l, "payload")).sorted().collect(Collectors.toList());
+    }
+
     public static List<String> readGolden(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8).stream()

@@ -4,7 +4,11 @@ import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
 import io.clickstream.pipeline.ClickstreamJob;
 import io.clickstream.pipeline.FlinkSettings;
+import io.clickstream.metrics.LiveMetrics;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -37,6 +41,22 @@ public final class Pipelines {
     public static StreamExecutionEnvironment environment(AppConfig config) {
         Configuration flink = FlinkSettings.forJob(config);
         return StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    }
+
+    /**
+     * Starts the job on its own embedded cluster, with the in-process metric reporter (so a test can follow
+     * {@code LiveMetrics}), optionally from a savepoint. For tests that stop the job themselves.
+     */
+    public static JobClient start(AppConfig config, String savepoint) throws Exception {
+        Configuration flink = FlinkSettings.forJob(config);
+        flink.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
+        if (savepoint != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        FileSystem.initialize(flink, null);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        ClickstreamJob.fromConfig(config).build(env);
+        return env.executeAsync("clickstream-test");
     }
 
     /** Builds the job from the configuration, runs it to the end and returns the output root. */
