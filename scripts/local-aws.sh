@@ -37,6 +37,11 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_port() {
   local port=$1 name=$2 i
   for i in $(seq 1 120); do
+    if ! running "$name"; then
+      log "$name exited at start; is port $port taken by another process? see $dir/$name.log"
+      tail -20 "$dir/$name.log" >&2 || true
+      exit 1
+    fi
     if port_open "$port"; then return 0; fi
     sleep 0.5
   done
@@ -49,6 +54,14 @@ running() { [[ -f "$dir/$1.pid" ]] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null
 
 start() {
   installed || install
+  local p
+  for p in "$KINESIS_PORT" "$KINESIS_TLS_PORT" "$S3_PORT"; do
+    if port_open "$p" && ! { running kinesis || running s3mock; }; then
+      log "port $p on 127.0.0.1 is already in use by another process; stop it, or choose other ports" \
+          "(KINESIS_PORT, KINESIS_TLS_PORT, S3_PORT)"
+      exit 1
+    fi
+  done
   if running kinesis; then log "kinesis already running (pid $(cat "$dir/kinesis.pid"))"; else
     # kinesis-local reads its TLS certificate (server.json) from the working directory. The process gets its
     # own session and no inherited descriptors but its log, so whoever ran this script (a test JVM, CI) is
