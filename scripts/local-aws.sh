@@ -97,7 +97,12 @@ stop() {
       local pid i
       pid="$(cat "$dir/$name.pid")"
       kill -- "-$pid" 2>/dev/null || kill "$pid"
-      for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      if kill -0 "$pid" 2>/dev/null; then
+        # kinesis-local does not always exit on SIGTERM.
+        kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid"
+        for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      fi
       log "stopped $name"
     fi
     rm -f "$dir/$name.pid"
