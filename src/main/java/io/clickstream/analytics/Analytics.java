@@ -80,7 +80,8 @@ public final class Analytics {
                 .map(new Counted.TooLate(Pageviews.ANALYSIS, e -> window(e.ts, pageviewSize, pageviewSize)))
                 .uid("late-pageviews").name("Too late for pageviews")
                 .union(highSpend.getSideOutput(LATE_SPEND)
-                        .map(new Counted.TooLate(HighSpend.ANALYSIS, e -> lastSlidingWindow(e.ts, spendSize, spendSlide)))
+                        // The last sliding window that held the purchase: the one starting in its slide.
+                        .map(new Counted.TooLate(HighSpend.ANALYSIS, e -> window(e.ts, spendSize, spendSlide)))
                         .uid("late-high-spend").name("Too late for high spend"),
                        sessions.getSideOutput(LATE_SESSIONS)
                         .map(new Counted.TooLate(Sessions.ANALYSIS, sessionWindow(s)))
@@ -146,14 +147,10 @@ public final class Analytics {
         return events.keyBy(e -> e.userId);
     }
 
+    /** The window of {@code size} that starts in the slide holding {@code ts}, as [start, end). */
     static long[] window(long ts, long size, long slide) {
         long start = TimeWindow.getWindowStartWithOffset(ts, 0, slide);
         return new long[] {start, start + size};
-    }
-
-    /** The last sliding window holding ts: the one that starts in ts's slide. */
-    static long[] lastSlidingWindow(long ts, long size, long slide) {
-        return window(ts, size, slide);
     }
 
     private static org.apache.flink.util.function.SerializableFunction<ClickEvent, long[]> sessionWindow(AnalyticsSettings s) {

@@ -186,11 +186,6 @@ public final class AppConfig implements Serializable {
         return v instanceof java.time.Instant ? ((java.time.Instant) v).toEpochMilli() : now;
     }
 
-    /** The explicitly set property groups, as given. */
-    public Map<String, Map<String, String>> explicitGroups() {
-        return groups;
-    }
-
     private Object get(Setting s, Setting.Type... types) {
         for (Setting.Type t : types) {
             if (s.type == t) {

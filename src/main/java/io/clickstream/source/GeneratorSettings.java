@@ -39,10 +39,4 @@ public final class GeneratorSettings implements Serializable {
         this.duplicateFraction = duplicateFraction;
         this.malformedFraction = malformedFraction;
     }
-
-    /** A clean stream: no disorder, lateness, duplicates or malformed records. */
-    public GeneratorSettings clean() {
-        return new GeneratorSettings(seed, users, startMillis, eventsPerSecond, 0, Duration.ZERO, 0,
-                Duration.ZERO, Duration.ofMillis(watermarkDelayMillis), 0, 0);
-    }
 }

@@ -1,15 +1,19 @@
 package io.clickstream.source;
 
+import io.clickstream.aws.KinesisRawSource;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
 import io.clickstream.event.RawRecord;
 import io.clickstream.pipeline.Operators;
+import io.clickstream.quality.EventParser;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
+
+import java.time.Clock;
 
 /** The raw-record sources: the built-in generator, file replay and Kinesis. */
 public final class Sources {
@@ -20,7 +24,7 @@ public final class Sources {
             case "file":
                 return file(config.string(Settings.SOURCE_FILE_PATH));
             case "kinesis":
-                return new io.clickstream.aws.KinesisRawSource(config, parser(config));
+                return new KinesisRawSource(config, parser(config));
             case "generator":
                 return generator(generatorSettings(config, now), config.longValue(Settings.GEN_EVENTS),
                         config.longValue(Settings.GEN_RATE));
@@ -30,9 +34,8 @@ public final class Sources {
     }
 
     /** The validator every source shares. */
-    public static io.clickstream.quality.EventParser parser(AppConfig c) {
-        return new io.clickstream.quality.EventParser(c.integer(Settings.MAX_RECORD_BYTES),
-                c.duration(Settings.MAX_FUTURE), java.time.Clock.systemUTC());
+    public static EventParser parser(AppConfig c) {
+        return new EventParser(c.integer(Settings.MAX_RECORD_BYTES), c.duration(Settings.MAX_FUTURE), Clock.systemUTC());
     }
 
     public static GeneratorSettings generatorSettings(AppConfig c, long now) {

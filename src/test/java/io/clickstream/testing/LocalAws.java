@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -91,9 +90,5 @@ public final class LocalAws {
             throw new IOException("GET " + url + " answered " + r.statusCode());
         }
         return r;
-    }
-
-    static Path root() {
-        return Paths.get("").toAbsolutePath();
     }
 }
