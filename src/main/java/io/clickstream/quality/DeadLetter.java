@@ -50,7 +50,8 @@ public class DeadLetter {
                 : payload.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String strictUtf8(byte[] raw) {
+    /** The text of {@code raw} if it is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), else null. */
+    static String strictUtf8(byte[] raw) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -78,11 +78,21 @@ public final class EventParser implements Serializable {
         if (payload.length == 0) {
             throw new Invalid(Reason.MALFORMED_JSON, "empty record; " + REQUIRED);
         }
+        // Decode strictly first: Jackson would let some ill-formed UTF-8 through and would guess UTF-16.
+        String text = DeadLetter.strictUtf8(payload);
+        if (text == null) {
+            throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON: the record is not well-formed UTF-8");
+        }
         try {
-            return mapper().readTree(payload);
+            JsonNode root = mapper().readTree(text);
+            if (root == null || root.isMissingNode()) {
+                throw new Invalid(Reason.MALFORMED_JSON, "empty record (only whitespace); " + REQUIRED);
+            }
+            return root;
         } catch (JsonProcessingException ex) {
             throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON"
-                    + (ex.getLocation() == null ? "" : " at byte " + ex.getLocation().getByteOffset())
+                    + (ex.getLocation() == null || ex.getLocation().getCharOffset() < 0 ? ""
+                            : " at character " + ex.getLocation().getCharOffset())
                     + ": " + firstClause(ex.getOriginalMessage()));
         } catch (IOException ex) {
             throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON: " + ex.getMessage());
@@ -180,7 +190,7 @@ public final class EventParser implements Serializable {
             throw new Invalid(Reason.WRONG_TYPE, "field 'spend' must be a number, got "
                     + n.getNodeType().name().toLowerCase() + " " + n);
         }
-        double spend = n.doubleValue();
+        double spend = n.doubleValue() + 0.0;   // -0.0 becomes 0.0
         if (!(spend >= 0) || Double.isInfinite(spend)) {
             throw new Invalid(Reason.OUT_OF_RANGE, "field 'spend' is " + n + "; it must be a finite number >= 0");
         }
