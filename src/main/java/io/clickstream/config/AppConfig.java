@@ -48,7 +48,9 @@ public final class AppConfig implements Serializable {
             throw new ConfigException("validation.max-record-bytes must be positive, got " + integer(Settings.MAX_RECORD_BYTES));
         }
         for (Setting d : new Setting[] {Settings.PAGEVIEWS_WINDOW, Settings.HIGH_SPEND_WINDOW, Settings.HIGH_SPEND_SLIDE,
-                Settings.SESSION_GAP, Settings.SESSION_GAP_AFTER_PURCHASE, Settings.INACTIVITY_TIMEOUT, Settings.SPEND_TTL}) {
+                Settings.SESSION_GAP, Settings.SESSION_GAP_AFTER_PURCHASE, Settings.INACTIVITY_TIMEOUT, Settings.SPEND_TTL,
+                Settings.ATTRIBUTION_MAX_DELAY, Settings.CONVERSION_WINDOW, Settings.CLICK_TO_PURCHASE_WITHIN,
+                Settings.RAPID_PURCHASES_WITHIN, Settings.CART_ABANDONMENT_TIMEOUT}) {
             if (duration(d).isZero() || duration(d).isNegative()) {
                 throw new ConfigException(d.qualifiedName() + " must be positive, got " + duration(d));
             }
@@ -60,6 +62,14 @@ public final class AppConfig implements Serializable {
         if (integer(Settings.PURCHASE_MILESTONE) <= 0) {
             throw new ConfigException("analytics.purchase-milestone-every must be at least 1, got "
                     + integer(Settings.PURCHASE_MILESTONE));
+        }
+        if (duration(Settings.ATTRIBUTION_CLOCK_SKEW).isNegative()) {
+            throw new ConfigException("journeys.attribution-clock-skew must be 0 or more, got "
+                    + duration(Settings.ATTRIBUTION_CLOCK_SKEW));
+        }
+        if (integer(Settings.RAPID_PURCHASES_COUNT) < 2) {
+            throw new ConfigException("journeys.rapid-purchases-count must be at least 2, got "
+                    + integer(Settings.RAPID_PURCHASES_COUNT) + ": a single purchase is not a rapid series");
         }
         if (integer(Settings.PARALLELISM) <= 0) {
             throw new ConfigException("run.parallelism must be at least 1, got " + integer(Settings.PARALLELISM));

@@ -141,6 +141,24 @@ public final class Settings {
     public static final Setting PURCHASE_MILESTONE = define("analytics", "purchase-milestone-every", INT, "3",
             "every N-th purchase of a user raises PURCHASE_MILESTONE (a global window with a count trigger)");
 
+    // journeys: joins and patterns across a user's events (clicks, carts, purchases)
+    public static final Setting ATTRIBUTION_MAX_DELAY = define("journeys", "attribution-max-delay", DURATION, "30s",
+            "a purchase is attributed to a click of the same user at most this long before it (interval join upper bound)");
+    public static final Setting ATTRIBUTION_CLOCK_SKEW = define("journeys", "attribution-clock-skew", DURATION, "10s",
+            "a click stamped up to this long after the purchase still counts (producer clock skew; interval join lower bound)");
+    public static final Setting CONVERSION_WINDOW = define("journeys", "conversion-window", DURATION, "5min",
+            "tumbling window of the clicks-and-purchases window join per user (conversions_5m/)");
+    public static final Setting CLICK_TO_PURCHASE_WITHIN = define("journeys", "click-to-purchase-within", DURATION, "10min",
+            "CEP: a click followed by a purchase of the same user less than this later is a match (click_to_purchase/)");
+    public static final Setting RAPID_PURCHASES_COUNT = define("journeys", "rapid-purchases-count", INT, "3",
+            "CEP: this many purchases or more in a row by one user ...");
+    public static final Setting RAPID_PURCHASES_WITHIN = define("journeys", "rapid-purchases-within", DURATION, "1min",
+            "... all less than this after the first of them ...");
+    public static final Setting RAPID_PURCHASES_THRESHOLD = define("journeys", "rapid-purchases-threshold", NUMBER, "1000",
+            "... whose total spend is above this raise RAPID_PURCHASES");
+    public static final Setting CART_ABANDONMENT_TIMEOUT = define("journeys", "cart-abandonment-timeout", DURATION, "30min",
+            "CEP: an add_to_cart with no purchase of the same user within this long raises CART_ABANDONED");
+
     // checkpoint: exactly-once and recovery
     public static final Setting CHECKPOINT_INTERVAL = define("checkpoint", "interval", DURATION, "10s",
             "exactly-once checkpoint interval; output files are committed on each checkpoint");

@@ -1,7 +1,10 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.analytics.Analytics;
+import io.clickstream.analytics.Alert;
 import io.clickstream.analytics.AnalyticsSettings;
+import io.clickstream.analytics.JourneySettings;
+import io.clickstream.analytics.Journeys;
 import io.clickstream.aws.AlertsToKinesis;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
@@ -23,8 +26,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  *   source ─▶ validate ─┬─▶ event time ─▶ dedup(eventId) ─┬─▶ refined/clicks (Parquet)
- *                       │                                 └─▶ analytics ─▶ pageviews_1m, sessions, alerts,
- *                       └─▶ dlq (JSON lines)                               user_spend, late
+ *                       │                                 ├─▶ analytics ─▶ pageviews_1m, sessions, alerts,
+ *                       │                                 │                user_spend, late
+ *                       │                                 └─▶ journeys ──▶ attribution, conversions_5m,
+ *                       └─▶ dlq (JSON lines)                               click_to_purchase, alerts, late
  * </pre>
  *
  * Source and sinks are injected: {@link #fromConfig} wires the real ones, tests pass their own.
@@ -64,15 +69,22 @@ public final class ClickstreamJob {
         events.sinkTo(sinks.refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
 
         Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config));
+        Journeys.Streams journeys = Journeys.build(events, JourneySettings.from(config));
         analytics.pageviews.sinkTo(sinks.pageviews).uid("pageviews-sink").name("pageviews_1m (Parquet)");
         analytics.sessions.sinkTo(sinks.sessions).uid("sessions-sink").name("sessions (Parquet)");
-        analytics.alerts.sinkTo(sinks.alerts).uid("alerts-sink").name("alerts (JSON lines)");
+        journeys.attribution.sinkTo(sinks.attribution).uid("attribution-sink").name("attribution (Parquet)");
+        journeys.conversions.sinkTo(sinks.conversions).uid("conversions-sink").name("conversions_5m (Parquet)");
+        journeys.clickToPurchase.sinkTo(sinks.clickToPurchase).uid("click-to-purchase-sink")
+                .name("click_to_purchase (JSON lines)");
+
+        DataStream<Alert> alerts = analytics.alerts.union(journeys.alerts);
+        alerts.sinkTo(sinks.alerts).uid("alerts-sink").name("alerts (JSON lines)");
         if (!config.string(Settings.KINESIS_ALERTS_STREAM).isEmpty()) {
-            analytics.alerts.sinkTo(AlertsToKinesis.sink(config)).uid("alerts-kinesis-sink")
+            alerts.sinkTo(AlertsToKinesis.sink(config)).uid("alerts-kinesis-sink")
                     .name("alerts (Kinesis " + config.string(Settings.KINESIS_ALERTS_STREAM) + ")");
         }
         analytics.userSpend.sinkTo(sinks.userSpend).uid("user-spend-sink").name("user_spend (JSON lines)");
-        analytics.late.sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
+        analytics.late.union(journeys.late).sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
         return events;
     }
 

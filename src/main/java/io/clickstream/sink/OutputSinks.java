@@ -1,6 +1,9 @@
 package io.clickstream.sink;
 
 import io.clickstream.analytics.Alert;
+import io.clickstream.analytics.Attribution;
+import io.clickstream.analytics.ClickToPurchase;
+import io.clickstream.analytics.Conversion;
 import io.clickstream.analytics.LateEvent;
 import io.clickstream.analytics.PageviewCount;
 import io.clickstream.analytics.SessionSummary;
@@ -33,6 +36,9 @@ public final class OutputSinks {
     public static final String ALERTS = "alerts";
     public static final String USER_SPEND = "user_spend";
     public static final String LATE = "late";
+    public static final String ATTRIBUTION = "attribution";
+    public static final String CONVERSIONS = "conversions_5m";
+    public static final String CLICK_TO_PURCHASE = "click_to_purchase";
 
     public final Sink<ClickEvent> refinedClicks;
     public final Sink<DeadLetter> deadLetters;
@@ -41,9 +47,13 @@ public final class OutputSinks {
     public final Sink<Alert> alerts;
     public final Sink<UserSpend> userSpend;
     public final Sink<LateEvent> late;
+    public final Sink<Attribution> attribution;
+    public final Sink<Conversion> conversions;
+    public final Sink<ClickToPurchase> clickToPurchase;
 
     public OutputSinks(Sink<ClickEvent> refinedClicks, Sink<DeadLetter> deadLetters, Sink<PageviewCount> pageviews,
-                       Sink<SessionSummary> sessions, Sink<Alert> alerts, Sink<UserSpend> userSpend, Sink<LateEvent> late) {
+                       Sink<SessionSummary> sessions, Sink<Alert> alerts, Sink<UserSpend> userSpend, Sink<LateEvent> late,
+                       Sink<Attribution> attribution, Sink<Conversion> conversions, Sink<ClickToPurchase> clickToPurchase) {
         this.refinedClicks = refinedClicks;
         this.deadLetters = deadLetters;
         this.pageviews = pageviews;
@@ -51,6 +61,9 @@ public final class OutputSinks {
         this.alerts = alerts;
         this.userSpend = userSpend;
         this.late = late;
+        this.attribution = attribution;
+        this.conversions = conversions;
+        this.clickToPurchase = clickToPurchase;
     }
 
     /** The file outputs under {@code root}. */
@@ -63,7 +76,10 @@ public final class OutputSinks {
                 parquet(root, SESSIONS, new AvroParquetRows<>(AnalyticsAvro.SESSION_SCHEMA, compression, AnalyticsAvro::session), s -> s.start),
                 rows(root, ALERTS, new EventTimeBucketAssigner<Alert>(a -> a.windowEnd)),
                 rows(root, USER_SPEND, new EventTimeBucketAssigner<UserSpend>(u -> u.lastPurchaseTs)),
-                rows(root, LATE, new EventTimeBucketAssigner<LateEvent>(l -> l.ts)));
+                rows(root, LATE, new EventTimeBucketAssigner<LateEvent>(l -> l.ts)),
+                parquet(root, ATTRIBUTION, new AvroParquetRows<>(AnalyticsAvro.ATTRIBUTION_SCHEMA, compression, AnalyticsAvro::attribution), a -> a.purchaseTs),
+                parquet(root, CONVERSIONS, new AvroParquetRows<>(AnalyticsAvro.CONVERSION_SCHEMA, compression, AnalyticsAvro::conversion), c -> c.windowStart),
+                rows(root, CLICK_TO_PURCHASE, new EventTimeBucketAssigner<ClickToPurchase>(m -> m.purchaseTs)));
     }
 
     public static String join(String root, String relative) {

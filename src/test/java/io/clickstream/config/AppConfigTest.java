@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AppConfigTest {
     private static final String VALID_GROUPS =
-            "valid groups: source, generator, kinesis, s3, event-time, validation, dedup, analytics, checkpoint, faults, output, run";
+            "valid groups: source, generator, kinesis, s3, event-time, validation, dedup, analytics, journeys, checkpoint, faults, output, run";
 
     private static final String MSF_FILE = "["
             + "{\"PropertyGroupId\":\"event-time\",\"PropertyMap\":{\"watermark-delay\":\"5s\"}},"

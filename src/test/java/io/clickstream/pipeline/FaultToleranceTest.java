@@ -84,13 +84,17 @@ class FaultToleranceTest {
         Path out = Pipelines.runToEnd(config(work).with(fault, value));
 
         assertThat(FaultInjector.INJECTED.get() - before).as("the fault was injected once").isEqualTo(1);
-        for (String parquet : List.of(OutputSinks.REFINED_CLICKS, OutputSinks.PAGEVIEWS, OutputSinks.SESSIONS)) {
+        for (String parquet : List.of(OutputSinks.REFINED_CLICKS, OutputSinks.PAGEVIEWS, OutputSinks.SESSIONS,
+                OutputSinks.ATTRIBUTION, OutputSinks.CONVERSIONS)) {
             List<String> want = OutputFiles.parquetRows(expected.resolve(parquet));
             assertThat(OutputFiles.parquetRows(out.resolve(parquet))).as(parquet).isNotEmpty().hasSameSizeAs(want).isEqualTo(want);
         }
         assertThat(OutputFiles.deadLetterPayloads(out.resolve(OutputSinks.DLQ))).isEqualTo(OutputFiles.deadLetterPayloads(expected.resolve(OutputSinks.DLQ)));
+        assertThat(OutputFiles.jsonLines(out.resolve(OutputSinks.CLICK_TO_PURCHASE))).as(OutputSinks.CLICK_TO_PURCHASE)
+                .isNotEmpty().isEqualTo(OutputFiles.jsonLines(expected.resolve(OutputSinks.CLICK_TO_PURCHASE)));
         assertThat(OutputFiles.alertsWithoutMilestoneTimes(OutputFiles.jsonLines(out.resolve(OutputSinks.ALERTS))))
                 .anyMatch(a -> a.contains("HIGH_SPEND_5M")).anyMatch(a -> a.contains("inactive-5m"))
+                .anyMatch(a -> a.contains("CART_ABANDONED"))
                 .isEqualTo(OutputFiles.alertsWithoutMilestoneTimes(OutputFiles.jsonLines(expected.resolve(OutputSinks.ALERTS))));
         assertThat(OutputFiles.finalUserSpend(out.resolve(OutputSinks.USER_SPEND)))
                 .isEqualTo(OutputFiles.finalUserSpend(expected.resolve(OutputSinks.USER_SPEND)));
@@ -106,13 +110,14 @@ class FaultToleranceTest {
         Path out = Pipelines.runToEnd(withLateEvents(work).with(fault, value));
 
         assertThat(FaultInjector.INJECTED.get() - before).as("the fault was injected once").isEqualTo(1);
-        for (String parquet : List.of(OutputSinks.REFINED_CLICKS, OutputSinks.PAGEVIEWS, OutputSinks.SESSIONS)) {
+        for (String parquet : List.of(OutputSinks.REFINED_CLICKS, OutputSinks.PAGEVIEWS, OutputSinks.SESSIONS,
+                OutputSinks.ATTRIBUTION, OutputSinks.CONVERSIONS)) {
             List<String> want = OutputFiles.parquetRows(expectedWithLateEvents.resolve(parquet));
             assertThat(OutputFiles.parquetRows(out.resolve(parquet))).as(parquet).isEqualTo(want);
         }
         assertThat(OutputFiles.parquetRows(out.resolve(OutputSinks.PAGEVIEWS))).as("late events revised windows")
                 .anyMatch(r -> !r.contains("\"revision\":0"));
-        for (String json : List.of(OutputSinks.ALERTS, OutputSinks.LATE, OutputSinks.USER_SPEND)) {
+        for (String json : List.of(OutputSinks.ALERTS, OutputSinks.LATE, OutputSinks.USER_SPEND, OutputSinks.CLICK_TO_PURCHASE)) {
             assertThat(OutputFiles.jsonLines(out.resolve(json))).as(json)
                     .isNotEmpty().isEqualTo(OutputFiles.jsonLines(expectedWithLateEvents.resolve(json)));
         }

@@ -40,6 +40,10 @@ public final class ScriptedEvents implements Serializable {
         return event(user, EventType.CLICK, "/product/1", ts, null);
     }
 
+    public ScriptedEvents cart(String user, long ts) {
+        return event(user, EventType.ADD_TO_CART, "/cart/add?product=1", ts, null);
+    }
+
     public ScriptedEvents purchase(String user, long ts, double spend) {
         return event(user, EventType.PURCHASE, "/buy", ts, spend);
     }

@@ -1,0 +1,48 @@
+package io.clickstream.analytics;
+
+import io.clickstream.config.AppConfig;
+import io.clickstream.config.Settings;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/** Parameters of the joins and patterns across a user's events, read once from the {@code journeys} group. */
+public final class JourneySettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** A purchase may come this long after the click it is attributed to (interval join upper bound). */
+    public final Duration attributionMaxDelay;
+    /** A click may be stamped this long after the purchase and still count (interval join lower bound, negated). */
+    public final Duration attributionClockSkew;
+    public final Duration conversionWindow;
+    public final Duration clickToPurchaseWithin;
+    public final int rapidPurchasesCount;
+    public final Duration rapidPurchasesWithin;
+    public final double rapidPurchasesThreshold;
+    public final Duration cartAbandonmentTimeout;
+
+    public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, Duration conversionWindow,
+                           Duration clickToPurchaseWithin, int rapidPurchasesCount, Duration rapidPurchasesWithin,
+                           double rapidPurchasesThreshold, Duration cartAbandonmentTimeout) {
+        this.attributionMaxDelay = attributionMaxDelay;
+        this.attributionClockSkew = attributionClockSkew;
+        this.conversionWindow = conversionWindow;
+        this.clickToPurchaseWithin = clickToPurchaseWithin;
+        this.rapidPurchasesCount = rapidPurchasesCount;
+        this.rapidPurchasesWithin = rapidPurchasesWithin;
+        this.rapidPurchasesThreshold = rapidPurchasesThreshold;
+        this.cartAbandonmentTimeout = cartAbandonmentTimeout;
+    }
+
+    public static JourneySettings from(AppConfig c) {
+        return new JourneySettings(
+                c.duration(Settings.ATTRIBUTION_MAX_DELAY),
+                c.duration(Settings.ATTRIBUTION_CLOCK_SKEW),
+                c.duration(Settings.CONVERSION_WINDOW),
+                c.duration(Settings.CLICK_TO_PURCHASE_WITHIN),
+                c.integer(Settings.RAPID_PURCHASES_COUNT),
+                c.duration(Settings.RAPID_PURCHASES_WITHIN),
+                c.number(Settings.RAPID_PURCHASES_THRESHOLD),
+                c.duration(Settings.CART_ABANDONMENT_TIMEOUT));
+    }
+}

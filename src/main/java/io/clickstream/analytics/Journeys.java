@@ -1,0 +1,178 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.PatternStream;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Joins and patterns across a user's events (seed sections 5 and 6), in event time:
+ *
+ * <pre>
+ *   events ─┬─ clicks ⋈ purchases, interval [-skew, +max delay] ─▶ best click per purchase ─▶ attribution
+ *           ├─ clicks ⋈ purchases, co-group per tumbling 5 min ───────────────────────────▶ conversions_5m
+ *           ├─ CEP click → purchase within 10 min ────────────────────────────────────────▶ click_to_purchase
+ *           ├─ CEP ≥ 3 purchases within 1 min, total above threshold ───▶ RAPID_PURCHASES ─┐
+ *           └─ CEP add_to_cart → purchase within 30 min, timed out ─────▶ CART_ABANDONED ──┴▶ alerts
+ *   events late for any of them (at or behind its watermark) ────────────────────────────▶ late
+ * </pre>
+ */
+public final class Journeys {
+    public static final String ATTRIBUTION_JOIN_UID = "attribution-join";
+    public static final String ATTRIBUTION_CHOICE_UID = "attribution-choose-click";
+    public static final String CONVERSIONS_UID = "conversions-window-join";
+    public static final String CLICK_TO_PURCHASE_UID = "click-to-purchase-pattern";
+    public static final String RAPID_PURCHASES_UID = "rapid-purchases-pattern";
+    public static final String CART_ABANDONMENT_UID = "cart-abandonment-pattern";
+
+    private static final TypeInformation<ClickEvent> EVENT = TypeInformation.of(ClickEvent.class);
+    static final OutputTag<ClickEvent> LATE_ATTRIBUTION = new OutputTag<>("late-attribution", EVENT);
+    static final OutputTag<ClickEvent> LATE_CONVERSIONS = new OutputTag<>("late-conversions", EVENT);
+    static final OutputTag<ClickEvent> LATE_CLICK_TO_PURCHASE = new OutputTag<>("late-click-to-purchase", EVENT);
+    static final OutputTag<ClickEvent> LATE_RAPID_PURCHASES = new OutputTag<>("late-rapid-purchases", EVENT);
+    static final OutputTag<ClickEvent> LATE_CARTS = new OutputTag<>("late-cart-abandonment", EVENT);
+
+    private Journeys() {}
+
+    /** Every output of the joins and patterns. */
+    public static final class Streams {
+        public final DataStream<Attribution> attribution;
+        public final DataStream<Conversion> conversions;
+        public final DataStream<ClickToPurchase> clickToPurchase;
+        /** RAPID_PURCHASES and CART_ABANDONED, counted. */
+        public final DataStream<Alert> alerts;
+        public final DataStream<LateEvent> late;
+
+        Streams(DataStream<Attribution> attribution, DataStream<Conversion> conversions,
+                DataStream<ClickToPurchase> clickToPurchase, DataStream<Alert> alerts, DataStream<LateEvent> late) {
+            this.attribution = attribution;
+            this.conversions = conversions;
+            this.clickToPurchase = clickToPurchase;
+            this.alerts = alerts;
+            this.late = late;
+        }
+    }
+
+    public static Streams build(DataStream<ClickEvent> events, JourneySettings s) {
+        DataStream<ClickEvent> clicksAndPurchases = only(events, "clicks-and-purchases", EventType.CLICK, EventType.PURCHASE);
+
+        SingleOutputStreamOperator<ClickEvent> onTimeForAttribution = clicksAndPurchases
+                .process(OnTime.forEvents(LATE_ATTRIBUTION))
+                .uid("attribution-on-time").name("Attribution: late events out");
+        DataStream<Attribution> attribution = attributionPairs(
+                only(onTimeForAttribution, "attribution-clicks", EventType.CLICK),
+                only(onTimeForAttribution, "attribution-purchases", EventType.PURCHASE), s)
+                .keyBy(a -> a.purchaseEventId)
+                .process(new AttributionJoin.ChooseClick(s.attributionClockSkew.toMillis()))
+                .uid(ATTRIBUTION_CHOICE_UID).name("Attribution: best click per purchase");
+
+        SingleOutputStreamOperator<ClickEvent> onTimeForConversions = clicksAndPurchases
+                .process(OnTime.forTumblingWindows(s.conversionWindow.toMillis(), LATE_CONVERSIONS))
+                .uid("conversions-on-time").name("Conversions: late events out");
+        DataStream<Conversion> conversions = conversions(onTimeForConversions, s);
+
+        SingleOutputStreamOperator<ClickToPurchase> clickToPurchase = pattern(clicksAndPurchases,
+                Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
+                .process(new Patterns.EmitClickToPurchase(), TypeInformation.of(ClickToPurchase.class))
+                .uid(CLICK_TO_PURCHASE_UID).name("CEP: click then purchase");
+        SingleOutputStreamOperator<Alert> rapid = pattern(only(events, "rapid-purchases-input", EventType.PURCHASE),
+                Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
+                .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
+                .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases");
+        SingleOutputStreamOperator<Alert> carts = pattern(
+                only(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE),
+                Patterns.cartThenPurchase(s), LATE_CARTS)
+                .process(new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()), TypeInformation.of(Alert.class))
+                .uid(CART_ABANDONMENT_UID).name("CEP: cart abandonment");
+
+        DataStream<Alert> alerts = rapid.union(carts.getSideOutput(Patterns.EmitAbandonedCarts.ABANDONED))
+                .map(new Counted.Alerts()).uid("count-pattern-alerts").name("Count pattern alerts");
+
+        long skew = s.attributionClockSkew.toMillis();
+        long delay = s.attributionMaxDelay.toMillis();
+        long conversionWindow = s.conversionWindow.toMillis();
+        DataStream<LateEvent> late = tooLate(onTimeForAttribution.getSideOutput(LATE_ATTRIBUTION), "late-attribution",
+                AttributionJoin.ANALYSIS, e -> e.type == EventType.CLICK
+                        ? new long[] {e.ts - skew, e.ts + delay + 1}     // the purchases it could have joined
+                        : new long[] {e.ts - delay, e.ts + skew + 1})    // the clicks it could have joined
+                .union(tooLate(onTimeForConversions.getSideOutput(LATE_CONVERSIONS), "late-conversions",
+                        Conversions.ANALYSIS, e -> Analytics.window(e.ts, conversionWindow, conversionWindow)),
+                       tooLate(clickToPurchase.getSideOutput(LATE_CLICK_TO_PURCHASE), "late-click-to-purchase",
+                        Patterns.CLICK_TO_PURCHASE, within(s.clickToPurchaseWithin.toMillis())),
+                       tooLate(rapid.getSideOutput(LATE_RAPID_PURCHASES), "late-rapid-purchases",
+                        Patterns.RAPID_PURCHASES_ANALYSIS, within(s.rapidPurchasesWithin.toMillis())),
+                       tooLate(carts.getSideOutput(LATE_CARTS), "late-cart-abandonment",
+                        Patterns.CART_ABANDONMENT_ANALYSIS, within(s.cartAbandonmentTimeout.toMillis())));
+
+        return new Streams(attribution, conversions, clickToPurchase, alerts, late);
+    }
+
+    /** Clicks ⋈ purchases of the same user; inputs must be on time ({@link OnTime}), so the join drops nothing. */
+    static SingleOutputStreamOperator<Attribution> attributionPairs(DataStream<ClickEvent> clicks,
+                                                                    DataStream<ClickEvent> purchases, JourneySettings s) {
+        return clicks.keyBy(e -> e.userId)
+                .intervalJoin(purchases.keyBy(e -> e.userId))
+                .between(s.attributionClockSkew.negated(), s.attributionMaxDelay)
+                .process(new AttributionJoin.Pair(), TypeInformation.of(Attribution.class))
+                .uid(ATTRIBUTION_JOIN_UID).name("Attribution: interval join click → purchase");
+    }
+
+    static DataStream<Conversion> conversions(DataStream<ClickEvent> onTime, JourneySettings s) {
+        DataStream<ClickEvent> clicks = only(onTime, "conversion-clicks", EventType.CLICK);
+        DataStream<ClickEvent> purchases = only(onTime, "conversion-purchases", EventType.PURCHASE);
+        SingleOutputStreamOperator<Conversion> joined = (SingleOutputStreamOperator<Conversion>) clicks.coGroup(purchases)
+                .where(e -> e.userId).equalTo(e -> e.userId)
+                .window(TumblingEventTimeWindows.of(s.conversionWindow))
+                .apply(new Conversions.Count(s.conversionWindow.toMillis()), TypeInformation.of(Conversion.class));
+        joined.uid(CONVERSIONS_UID).name("Conversions: window join clicks ⋈ purchases per user");
+        nameInternalOperators(joined.getTransformation(), CONVERSIONS_UID);
+        return joined;
+    }
+
+    private static PatternStream<ClickEvent> pattern(DataStream<ClickEvent> input, Pattern<ClickEvent, ?> pattern,
+                                                     OutputTag<ClickEvent> late) {
+        return CEP.pattern(input.keyBy(e -> e.userId), pattern, new Patterns.FunnelOrder())
+                .inEventTime()
+                .sideOutputLateData(late);
+    }
+
+    private static DataStream<ClickEvent> only(DataStream<ClickEvent> events, String uid, EventType... types) {
+        return events.filter(e -> {
+            for (EventType t : types) {
+                if (e.type == t) {
+                    return true;
+                }
+            }
+            return false;
+        }).uid(uid).name(uid);
+    }
+
+    private static DataStream<LateEvent> tooLate(DataStream<ClickEvent> late, String uid, String analysis,
+                                                 org.apache.flink.util.function.SerializableFunction<ClickEvent, long[]> missed) {
+        return late.map(new Counted.TooLate(analysis, missed)).uid(uid).name("Too late for " + analysis);
+    }
+
+    private static org.apache.flink.util.function.SerializableFunction<ClickEvent, long[]> within(long millis) {
+        return e -> new long[] {e.ts, e.ts + millis};
+    }
+
+    /**
+     * A co-group tags each input with a map of its own before the shared window; those maps get no uid from the
+     * API. They hold no state, but every operator of the job has a stable uid, so they are named after their input.
+     */
+    private static void nameInternalOperators(Transformation<?> join, String prefix) {
+        for (Transformation<?> t : join.getTransitivePredecessors()) {
+            if (t.getUid() == null && t instanceof org.apache.flink.streaming.api.transformations.OneInputTransformation) {
+                String input = t.getInputs().get(0).getUid();
+                t.setUid(prefix + "-tag-" + input);
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.clickstream.analytics;
+
+import io.clickstream.testing.Pipelines;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.clickstream.analytics.AnalyticsRun.MIN;
+import static io.clickstream.analytics.AnalyticsRun.SEC;
+import static io.clickstream.analytics.AnalyticsRun.T0;
+import static io.clickstream.testing.ScriptedEvents.script;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exact outputs of the joins and patterns for scripted inputs with explicit watermarks (defaults: attribution
+ * interval [-10 s, +30 s], conversions per 5 min, click → purchase within 10 min, 3 purchases within 1 min above
+ * 1000, cart abandonment after 30 min). Event ids are e1, e2, … in script order.
+ */
+class JourneysGoldenTest {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = Pipelines.miniCluster();
+
+    // --- interval join: attribution ---
+
+    @Test
+    void aPurchaseIsAttributedToTheLastClickAtOrBeforeIt() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .click("u1", T0)                          // e1
+                .click("u1", T0 + 20 * SEC)               // e2: last before the purchase
+                .click("u1", T0 + 10 * SEC)               // e3: arrives out of order, earlier
+                .purchase("u1", T0 + 25 * SEC, 50)        // e4
+                .click("u1", T0 + 28 * SEC));             // e5: after the purchase, within the skew
+
+        assertThat(run.attribution).containsExactly(
+                new Attribution("e4", "u1", T0 + 25 * SEC, 50, "e2", "/product/1", T0 + 20 * SEC, 4));
+        assertThat(run.attribution.get(0).delayMs).isEqualTo(5 * SEC);
+    }
+
+    @Test
+    void theAttributionIntervalIsInclusiveAtBothEnds() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .click("u1", T0).purchase("u1", T0 + 30 * SEC, 1)               // e1, e2: exactly the max delay
+                .click("u2", T0).purchase("u2", T0 + 30 * SEC + 1, 1)           // e3, e4: 1 ms beyond
+                .purchase("u3", T0, 1).click("u3", T0 + 10 * SEC)               // e5, e6: click exactly the skew after
+                .purchase("u4", T0, 1).click("u4", T0 + 10 * SEC + 1));         // e7, e8: 1 ms beyond
+
+        assertThat(run.attribution).extracting(Object::toString).containsExactly(
+                "e2<-e1 delay=30000 of 1",
+                "e5<-e6 delay=-10000 of 1");
+    }
+
+    @Test
+    void withOnlyClicksAfterThePurchaseTheEarliestWinsAndTiesGoToTheSmallerEventId() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .purchase("u1", T0, 10)                  // e1
+                .click("u1", T0 + 8 * SEC)                // e2
+                .click("u1", T0 + 3 * SEC)                // e3: earliest after the purchase
+                .purchase("u2", T0, 10)                  // e4
+                .click("u2", T0 - 5 * SEC)               // e5
+                .click("u2", T0 - 5 * SEC));             // e6: same time as e5
+
+        assertThat(run.attribution).extracting(Object::toString).containsExactly(
+                "e1<-e3 delay=-3000 of 2",
+                "e4<-e5 delay=5000 of 2");
+    }
+
+    @Test
+    void aClickStampedInsideTheSkewStillJoinsAfterTheWatermarkPassedThePurchaseButOneAtTheWatermarkIsLate() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .click("u1", T0 - SEC)                     // e1
+                .purchase("u1", T0, 10)                    // e2
+                .watermark(T0 + 5 * SEC)
+                .click("u1", T0 + 6 * SEC)                 // e3: ahead of the watermark, inside the skew: joins
+                .click("u1", T0 + 5 * SEC));               // e4: at the watermark: late
+
+        // e1 wins (before the purchase), and the answer waited for e3: two candidates.
+        assertThat(run.attribution).extracting(Object::toString).containsExactly("e2<-e1 delay=1000 of 2");
+        assertThat(run.late(AttributionJoin.ANALYSIS)).containsExactly(new LateEvent(AttributionJoin.ANALYSIS,
+                "e4", "u1", "click", "/product/1", T0 + 5 * SEC, T0 - 5 * SEC, T0 + 35 * SEC + 1));
+    }
+
+    // --- window join: conversions ---
+
+    @Test
+    void conversionsCountClicksAndPurchasesPerUserAndWindow() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .click("u1", T0 + MIN)
+                .purchase("u1", T0 + 5 * MIN - 1, 20.10)  // last ms of [T0, T0+5m)
+                .purchase("u1", T0 + 5 * MIN, 5)           // first ms of the next window
+                .click("u2", T0 + 2 * MIN)
+                .click("u2", T0 + 3 * MIN)
+                .view("u3", "/a", T0));                    // views are not part of the join
+
+        assertThat(run.conversions).containsExactly(
+                new Conversion("u1", T0, T0 + 5 * MIN, 1, 1, 20.10),
+                new Conversion("u1", T0 + 5 * MIN, T0 + 10 * MIN, 0, 1, 5),
+                new Conversion("u2", T0, T0 + 5 * MIN, 2, 0, 0));
+        assertThat(run.conversions).extracting(c -> c.conversionId + "=" + c.converted).containsExactly(
+                "u1|" + (T0 + 5 * MIN) + "=true", "u1|" + (T0 + 10 * MIN) + "=false", "u2|" + (T0 + 5 * MIN) + "=false");
+    }
+
+    @Test
+    void anEventForAConversionWindowAlreadyEmittedGoesToLate() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .click("u1", T0 + MIN)                     // e1
+                .watermark(T0 + 5 * MIN - 1)               // [T0, T0+5m) emitted
+                .purchase("u1", T0 + 4 * MIN, 30)          // e2: too late for it
+                .purchase("u1", T0 + 5 * MIN, 40));        // e3: on time for the next
+
+        assertThat(run.conversions).containsExactly(
+                new Conversion("u1", T0, T0 + 5 * MIN, 1, 0, 0),
+                new Conversion("u1", T0 + 5 * MIN, T0 + 10 * MIN, 0, 1, 40));
+        assertThat(run.late(Conversions.ANALYSIS)).containsExactly(new LateEvent(Conversions.ANALYSIS,
+                "e2", "u1", "purchase", "/buy", T0 + 4 * MIN, T0, T0 + 5 * MIN));
+    }
+
+    // --- CEP: click then purchase ---
+
+    @Test
+    void aClickThenAPurchaseMatchesOnlyStrictlyInsideTenMinutes() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .click("u1", T0).view("u1", "/x", T0 + MIN).purchase("u1", T0 + 10 * MIN - 1, 5)  // e1..e3
+                .click("u2", T0).purchase("u2", T0 + 10 * MIN, 5));                               // e4, e5
+
+        assertThat(run.clickToPurchase).containsExactly(
+                new ClickToPurchase("e3", "u1", "e1", "/product/1", T0, T0 + 10 * MIN - 1, 5));
+    }
+
+    @Test
+    void aPurchaseMatchesTheEarliestClickStillInsideTheLimitOnce() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .click("u1", T0)                           // e1: more than 10 min before e4
+                .click("u1", T0 + 5 * MIN)                  // e2: earliest inside
+                .click("u1", T0 + 7 * MIN)                  // e3
+                .purchase("u1", T0 + 12 * MIN, 5)           // e4
+                .purchase("u1", T0 + 13 * MIN, 6)           // e5: its clicks were used by e4's match
+                .click("u2", T0 + MIN)                      // e6
+                .purchase("u2", T0 + MIN, 7));              // e7: same time as the click: funnel order puts it after
+
+        assertThat(run.clickToPurchase).extracting(Object::toString).containsExactly(
+                "e2->e4 delay=420000",
+                "e6->e7 delay=0");
+    }
+
+    @Test
+    void outOfOrderArrivalInsideTheWatermarkStillMatchesAndALateClickGoesToLate() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .purchase("u1", T0 + 2 * MIN, 5)           // e1: arrives before its click
+                .click("u1", T0 + MIN)                      // e2: earlier, but not behind the watermark
+                .watermark(T0 + 3 * MIN)
+                .click("u1", T0 + 3 * MIN)                  // e3: at the watermark: late for CEP (ts <= watermark)
+                .purchase("u1", T0 + 4 * MIN, 6));          // e4
+
+        assertThat(run.clickToPurchase).extracting(Object::toString).containsExactly("e2->e1 delay=60000");
+        assertThat(run.late(Patterns.CLICK_TO_PURCHASE)).containsExactly(new LateEvent(Patterns.CLICK_TO_PURCHASE,
+                "e3", "u1", "click", "/product/1", T0 + 3 * MIN, T0 + 3 * MIN, T0 + 13 * MIN));
+    }
+
+    // --- CEP: rapid purchases ---
+
+    @Test
+    void threePurchasesInsideAMinuteAboveTheThresholdRaiseOneAlert() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .purchase("u1", T0, 400).purchase("u1", T0 + 20 * SEC, 400).purchase("u1", T0 + 60 * SEC - 1, 400.01)
+                .purchase("u2", T0, 400).purchase("u2", T0 + 20 * SEC, 400).purchase("u2", T0 + 60 * SEC, 400)  // 3rd at 1 min
+                .purchase("u3", T0, 400).purchase("u3", T0 + SEC, 300).purchase("u3", T0 + 2 * SEC, 300));     // exactly 1000
+
+        Alert expected = new Alert(Patterns.RAPID_PURCHASES, "u1", T0, T0 + 60 * SEC - 1, 1200.01, 1000, 0);
+        expected.detail = "3 purchases";
+        assertThat(run.alerts(Patterns.RAPID_PURCHASES)).containsExactly(expected);
+        assertThat(expected.alertId).isEqualTo("u1|RAPID_PURCHASES|" + (T0 + 60 * SEC - 1));
+    }
+
+    @Test
+    void aSeriesThatCrossesTheThresholdOnlyAtItsFourthPurchaseCountsAllFour() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .purchase("u1", T0, 300).purchase("u1", T0 + 10 * SEC, 300)
+                .purchase("u1", T0 + 20 * SEC, 300).purchase("u1", T0 + 30 * SEC, 300));
+
+        assertThat(run.alerts(Patterns.RAPID_PURCHASES)).extracting(Object::toString).containsExactly(
+                "u1|RAPID_PURCHASES|" + (T0 + 30 * SEC) + " value=1200.0 rev=0 from " + T0 + " (4 purchases)");
+    }
+
+    @Test
+    void aLongBurstRaisesOneAlertPerSeriesNotPerOverlap() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .purchase("u1", T0, 500).purchase("u1", T0 + SEC, 500).purchase("u1", T0 + 2 * SEC, 500)
+                .purchase("u1", T0 + 3 * SEC, 500).purchase("u1", T0 + 4 * SEC, 500).purchase("u1", T0 + 5 * SEC, 500)
+                .purchase("u1", T0 + 6 * SEC, 500));
+
+        assertThat(run.alerts(Patterns.RAPID_PURCHASES)).extracting(a -> a.windowStart + ".." + a.windowEnd).containsExactly(
+                T0 + ".." + (T0 + 2 * SEC),
+                (T0 + 3 * SEC) + ".." + (T0 + 5 * SEC));
+    }
+
+    // --- CEP: cart abandonment (timeout) ---
+
+    @Test
+    void aCartWithoutAPurchaseWithinThirtyMinutesTimesOutIntoAnAlert() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .cart("u1", T0)                            // e1: bought 1 ms before the deadline
+                .purchase("u1", T0 + 30 * MIN - 1, 5)       // e2
+                .cart("u2", T0)                             // e3: the purchase at the deadline is too late
+                .purchase("u2", T0 + 30 * MIN, 5)           // e4
+                .cart("u3", T0 + MIN)                       // e5, e6: two carts, one purchase buys both
+                .cart("u3", T0 + 2 * MIN)
+                .purchase("u3", T0 + 3 * MIN, 5)            // e7
+                .cart("u4", T0 + MIN)                       // e8: never bought
+                .watermark(T0 + 31 * MIN)                   // the timeout fires here, not at the end of input
+                .purchase("u4", T0 + 40 * MIN, 5));         // e9: after the timeout
+
+        assertThat(run.alerts(Patterns.CART_ABANDONED)).containsExactly(
+                Alert.withId("u2|CART_ABANDONED|e3", Patterns.CART_ABANDONED, "u2", T0, T0 + 30 * MIN,
+                        30 * MIN, 30 * MIN, "/cart/add?product=1"),
+                Alert.withId("u4|CART_ABANDONED|e8", Patterns.CART_ABANDONED, "u4", T0 + MIN, T0 + 31 * MIN,
+                        30 * MIN, 30 * MIN, "/cart/add?product=1"));
+    }
+
+    @Test
+    void aPurchaseArrivingBeforeItsCartInsideTheWatermarkStillCounts() throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .purchase("u1", T0 + 10 * SEC, 5)           // stamped after the cart, arrives first
+                .cart("u1", T0)
+                .watermark(T0 + 40 * MIN));
+
+        assertThat(run.alerts(Patterns.CART_ABANDONED)).isEmpty();
+    }
+}
