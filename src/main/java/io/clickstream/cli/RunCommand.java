@@ -153,28 +153,33 @@ public class RunCommand implements Callable<Integer> {
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
     /**
-     * Ctrl-C stops the job with a savepoint: the FileSink commits what it has written, and the run can
-     * be resumed from the savepoint. A second Ctrl-C exits at once.
+     * Ctrl-C (SIGINT) or SIGTERM stops the job with a savepoint: the FileSink commits what it has written, and
+     * the run can be resumed from the savepoint. A second signal exits at once. (SIGTERM matters where there is
+     * no terminal: a service manager, or a shell that started the run in the background with SIGINT ignored.)
      */
     private static void stopWithSavepointOnCtrlC(JobClient job, String savepointDir) {
-        Signal.handle(new Signal("INT"), sig -> {
-            if (!STOPPING.compareAndSet(false, true)) {
-                System.err.println("stopping now, without a savepoint");
-                Runtime.getRuntime().halt(130);
+        for (String name : new String[] {"INT", "TERM"}) {
+            Signal.handle(new Signal(name), sig -> stopWithSavepoint(job, savepointDir));
+        }
+    }
+
+    private static void stopWithSavepoint(JobClient job, String savepointDir) {
+        if (!STOPPING.compareAndSet(false, true)) {
+            System.err.println("stopping now, without a savepoint");
+            Runtime.getRuntime().halt(130);
+        }
+        System.out.println("\nstopping with a savepoint (Ctrl-C again to exit at once)...");
+        Thread t = new Thread(() -> {
+            try {
+                String path = job.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
+                        .get(2, TimeUnit.MINUTES);
+                System.out.println("stopped; savepoint at " + path);
+            } catch (Exception e) {
+                System.err.println("could not take a savepoint (" + rootCause(e) + "); cancelling");
+                job.cancel();
             }
-            System.out.println("\nstopping with a savepoint (Ctrl-C again to exit at once)...");
-            Thread t = new Thread(() -> {
-                try {
-                    String path = job.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
-                            .get(2, TimeUnit.MINUTES);
-                    System.out.println("stopped; savepoint at " + path);
-                } catch (Exception e) {
-                    System.err.println("could not take a savepoint (" + rootCause(e) + "); cancelling");
-                    job.cancel();
-                }
-            }, "stop-with-savepoint");
-            t.start();
-        });
+        }, "stop-with-savepoint");
+        t.start();
     }
 
     static void printTotals() {
