@@ -34,10 +34,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
         description = "Runs the pipeline on an embedded Flink cluster. With no options: the built-in "
                 + "generator, every output under ./out/, the Flink web UI on localhost.")
 public class RunCommand implements Callable<Integer> {
-    @Option(names = "--source", paramLabel = "TYPE", description = "generator (default) or file.")
+    @Option(names = "--source", paramLabel = "TYPE",
+            description = "generator (default), file, kinesis, or dlq (replay a dead-letter output after a fix).")
     String source;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "The JSON-lines file to replay (with --source file).")
+    @Option(names = "--input", paramLabel = "PATH",
+            description = "The JSON-lines file to replay (--source file), or the dead-letter folder (--source dlq).")
     String input;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Root of every output: a directory or s3://bucket/prefix (default ./out).")
@@ -206,6 +208,10 @@ public class RunCommand implements Callable<Integer> {
     private static String describeSource(AppConfig c) {
         if (c.string(Settings.SOURCE_TYPE).equals("file")) {
             return "file " + c.string(Settings.SOURCE_FILE_PATH);
+        }
+        if (c.string(Settings.SOURCE_TYPE).equals("dlq")) {
+            return "dead letters under " + c.string(Settings.SOURCE_FILE_PATH)
+                    + (c.dlqReasons().isEmpty() ? "" : " (reasons " + String.join(", ", c.dlqReasons()) + ")");
         }
         if (c.string(Settings.SOURCE_TYPE).equals("kinesis")) {
             String endpoint = c.string(Settings.KINESIS_ENDPOINT);

@@ -2,18 +2,22 @@ package io.clickstream.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clickstream.quality.Reason;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * The application's configuration: MSF-style property groups, validated once at start into typed
@@ -35,9 +39,28 @@ public final class AppConfig implements Serializable {
      * Checks the keys against each other (each key alone is checked on every change). Call once the
      * configuration is complete; returns this.
      */
+    /** True for the bounded replays of files: source.type file or dlq. */
+    public boolean replaysFiles() {
+        String type = string(Settings.SOURCE_TYPE);
+        return type.equals("file") || type.equals("dlq");
+    }
+
+    /** The reasons named by source.dlq.reasons (empty: every reason). */
+    public List<String> dlqReasons() {
+        return Arrays.stream(string(Settings.SOURCE_DLQ_REASONS).split(","))
+                .map(String::trim).filter(r -> !r.isEmpty()).collect(Collectors.toList());
+    }
+
     public AppConfig validate() {
-        if (string(Settings.SOURCE_TYPE).equals("file") && string(Settings.SOURCE_FILE_PATH).isBlank()) {
-            throw new ConfigException("source.type is file but source.file.path is empty: pass --input FILE");
+        if (replaysFiles() && string(Settings.SOURCE_FILE_PATH).isBlank()) {
+            throw new ConfigException("source.type is " + string(Settings.SOURCE_TYPE)
+                    + " but source.file.path is empty: pass --input " + (string(Settings.SOURCE_TYPE).equals("dlq") ? "DIR" : "FILE"));
+        }
+        for (String reason : dlqReasons()) {
+            if (Arrays.stream(Reason.values()).noneMatch(r -> r.name().equals(reason))) {
+                throw new ConfigException("source.dlq.reasons: unknown reason '" + reason + "'; valid reasons: "
+                        + Arrays.stream(Reason.values()).map(Enum::name).collect(Collectors.joining(", ")));
+            }
         }
         if (duration(Settings.GEN_DISORDER_MAX).compareTo(duration(Settings.WATERMARK_DELAY)) >= 0) {
             throw new ConfigException("generator.disorder-max (" + duration(Settings.GEN_DISORDER_MAX)

@@ -26,9 +26,13 @@ public final class Settings {
 
     // source: where raw records come from
     public static final Setting SOURCE_TYPE = choice("source", "type", "generator",
-            "where events come from", "generator", "file", "kinesis");
+            "where events come from; dlq replays the raw records of a dead-letter output", "generator", "file",
+            "kinesis", "dlq");
     public static final Setting SOURCE_FILE_PATH = define("source", "file.path", STRING, "",
-            "the JSON-lines file replayed when source.type is file");
+            "the JSON-lines file replayed when source.type is file; the dead-letter folder (or one file) when dlq");
+    public static final Setting SOURCE_DLQ_REASONS = define("source", "dlq.reasons", STRING, "",
+            "with source.type dlq: replay only dead letters of these reasons (comma-separated, e.g. "
+                    + "OVERSIZED,FUTURE_TIMESTAMP); empty for all");
 
     // generator: the built-in, seeded event simulation
     public static final Setting GEN_SEED = define("generator", "seed", LONG, "42", "random seed; same seed, same events");

@@ -115,6 +115,6 @@ public final class ClickstreamJob {
 
     private boolean perEventWatermarks() {
         String emit = config.string(Settings.WATERMARK_EMIT);
-        return emit.equals("per-event") || (emit.equals("auto") && config.string(Settings.SOURCE_TYPE).equals("file"));
+        return emit.equals("per-event") || (emit.equals("auto") && config.replaysFiles());
     }
 }

@@ -60,11 +60,11 @@ public final class FlinkSettings {
     }
 
     /**
-     * File replays run at parallelism 1 unless run.parallelism is set: then every operator sees the
+     * File replays (and dead-letter replays) run at parallelism 1 unless run.parallelism is set: then every operator sees the
      * input in file order, so which events are late, and every window result, is the same on each replay.
      */
     public static int parallelism(AppConfig c) {
-        if (c.string(Settings.SOURCE_TYPE).equals("file") && !c.isSet(Settings.PARALLELISM)) {
+        if (c.replaysFiles() && !c.isSet(Settings.PARALLELISM)) {
             return 1;
         }
         return c.integer(Settings.PARALLELISM);

@@ -15,7 +15,7 @@ import org.apache.flink.core.fs.Path;
 
 import java.time.Clock;
 
-/** The raw-record sources: the built-in generator, file replay and Kinesis. */
+/** The raw-record sources: the built-in generator, file replay, dead-letter replay and Kinesis. */
 public final class Sources {
     private Sources() {}
 
@@ -23,6 +23,8 @@ public final class Sources {
         switch (config.string(Settings.SOURCE_TYPE)) {
             case "file":
                 return file(config.string(Settings.SOURCE_FILE_PATH));
+            case "dlq":
+                return DeadLetterReplay.source(config.string(Settings.SOURCE_FILE_PATH), config.dlqReasons());
             case "kinesis":
                 return new KinesisRawSource(config, parser(config));
             case "generator":

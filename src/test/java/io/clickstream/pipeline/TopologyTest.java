@@ -29,7 +29,7 @@ class TopologyTest {
 
     @Test
     void everyOperatorHasAUid(@TempDir Path work) {
-        for (String source : new String[] {"generator", "file"}) {
+        for (String source : new String[] {"generator", "file", "dlq"}) {
             AppConfig config = Pipelines.fileReplay(work.resolve("in.jsonl"), work).with(Settings.SOURCE_TYPE, source);
             StreamGraph g = graph(config);
             List<String> missing = g.getStreamNodes().stream()
