@@ -23,7 +23,7 @@ final class Counted {
 
         @Override
         public void open(OpenContext openContext) {
-            MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(MetricNames.GROUP);
+            MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
             total = group.counter(MetricNames.ALERTS);
             byCode = group.addGroup(MetricNames.ALERTS_BY_CODE);
             counters = new HashMap<>();
@@ -51,7 +51,7 @@ final class Counted {
 
         @Override
         public void open(OpenContext openContext) {
-            MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(MetricNames.GROUP);
+            MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
             total = group.counter(MetricNames.TOO_LATE);
             mine = group.addGroup(MetricNames.TOO_LATE_BY_ANALYSIS).counter(analysis);
         }

@@ -44,7 +44,7 @@ public final class Pageviews {
 
         @Override
         public void open(OpenContext openContext) {
-            results = getRuntimeContext().getMetricGroup().addGroup(MetricNames.GROUP).counter(MetricNames.PAGEVIEW_RESULTS);
+            results = MetricNames.group(getRuntimeContext().getMetricGroup()).counter(MetricNames.PAGEVIEW_RESULTS);
         }
 
         @Override

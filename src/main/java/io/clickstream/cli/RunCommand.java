@@ -98,6 +98,11 @@ public class RunCommand implements Callable<Integer> {
             flink.set(RestOptions.ADDRESS, "127.0.0.1");
         }
         flink.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
+        int prometheusPort = c.integer(Settings.PROMETHEUS_PORT);
+        if (prometheusPort > 0) {
+            prometheusPort = freePort(prometheusPort);
+            FlinkSettings.prometheus(flink, prometheusPort);
+        }
         System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
         FileSystem.initialize(flink, null);
         LiveMetrics.reset();
@@ -116,6 +121,9 @@ public class RunCommand implements Callable<Integer> {
         }
         if (uiPort > 0) {
             System.out.println("Flink web UI: http://localhost:" + uiPort);
+        }
+        if (prometheusPort > 0) {
+            System.out.println("Prometheus metrics: http://localhost:" + prometheusPort + "/metrics");
         }
         JobClient job = env.executeAsync("clickstream");
         System.out.println("job " + job.getJobID() + " running; Ctrl-C stops it with a savepoint.");

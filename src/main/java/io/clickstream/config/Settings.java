@@ -199,6 +199,9 @@ public final class Settings {
             "parallelism of the keyed operators (file replays use 1 unless set: see docs/configuration.md)");
     public static final Setting WEB_UI_PORT = define("run", "web-ui-port", INT, "8081",
             "port of the local Flink web UI; the next free port is used when it is taken, 0 to switch the UI off");
+    public static final Setting PROMETHEUS_PORT = define("run", "prometheus-port", INT, "9249",
+            "port of the local Prometheus endpoint (/metrics) with Flink's and the application's metrics; "
+                    + "the next free port is used when it is taken, 0 to switch it off");
     public static final Setting SUMMARY_INTERVAL = define("run", "summary-interval", DURATION, "5s",
             "how often the live summary line is printed, 0 to switch it off");
 

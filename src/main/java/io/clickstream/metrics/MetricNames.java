@@ -1,10 +1,15 @@
 package io.clickstream.metrics;
 
+import org.apache.flink.metrics.MetricGroup;
+
 /**
- * Names of the application's own metrics. Each is registered under the metric group
- * {@value #GROUP} of the operator that counts it, so reporters show e.g. {@code clickstream.valid}.
+ * Names of the application's own metrics. Each is registered under the metric groups
+ * {@value #MSF_GROUP}.{@value #GROUP} of the operator that counts it, so reporters show e.g.
+ * {@code kinesisanalytics.clickstream.valid}: Managed Service for Apache Flink forwards custom metrics to
+ * CloudWatch only from a group named {@value #MSF_GROUP}.
  */
 public final class MetricNames {
+    public static final String MSF_GROUP = "kinesisanalytics";
     public static final String GROUP = "clickstream";
 
     /** Records that passed validation. */
@@ -29,6 +34,13 @@ public final class MetricNames {
     public static final String TOO_LATE_BY_ANALYSIS = "tooLateByAnalysis";
     /** Valid, distinct events passed on to the outputs. */
     public static final String DISTINCT = "distinct";
+    /** Rows handed to each output's sink: {@code outputRows.<output>}, e.g. {@code outputRows.attribution}. */
+    public static final String OUTPUT_ROWS = "outputRows";
+
+    /** The application's metric group under an operator's (or any) metric group. */
+    public static MetricGroup group(MetricGroup operator) {
+        return operator.addGroup(MSF_GROUP).addGroup(GROUP);
+    }
 
     private MetricNames() {}
 }

@@ -10,6 +10,7 @@ import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.RawRecord;
+import io.clickstream.metrics.CountRows;
 import io.clickstream.quality.DeduplicateEvents;
 import io.clickstream.quality.ValidateRecords;
 import io.clickstream.sink.OutputSinks;
@@ -57,7 +58,7 @@ public final class ClickstreamJob {
         DataStream<RawRecord> raw = source.create(env);
 
         SingleOutputStreamOperator<ClickEvent> valid = validate(raw);
-        valid.getSideOutput(ValidateRecords.DEAD_LETTERS)
+        counted(valid.getSideOutput(ValidateRecords.DEAD_LETTERS), OutputSinks.DLQ)
                 .sinkTo(sinks.deadLetters).uid(Operators.DLQ_SINK_UID).name(Operators.DLQ_SINK_NAME)
                 .setParallelism(raw.getParallelism());
 
@@ -66,26 +67,33 @@ public final class ClickstreamJob {
         if (FaultInjector.configured(config)) {
             events = events.map(FaultInjector.from(config)).uid("fault-injector").name("Injected faults");
         }
-        events.sinkTo(sinks.refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
+        counted(events, OutputSinks.REFINED_CLICKS).sinkTo(sinks.refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
 
         Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config));
         Journeys.Streams journeys = Journeys.build(events, JourneySettings.from(config));
-        analytics.pageviews.sinkTo(sinks.pageviews).uid("pageviews-sink").name("pageviews_1m (Parquet)");
-        analytics.sessions.sinkTo(sinks.sessions).uid("sessions-sink").name("sessions (Parquet)");
-        journeys.attribution.sinkTo(sinks.attribution).uid("attribution-sink").name("attribution (Parquet)");
-        journeys.conversions.sinkTo(sinks.conversions).uid("conversions-sink").name("conversions_5m (Parquet)");
-        journeys.clickToPurchase.sinkTo(sinks.clickToPurchase).uid("click-to-purchase-sink")
+        counted(analytics.pageviews, OutputSinks.PAGEVIEWS).sinkTo(sinks.pageviews).uid("pageviews-sink").name("pageviews_1m (Parquet)");
+        counted(analytics.sessions, OutputSinks.SESSIONS).sinkTo(sinks.sessions).uid("sessions-sink").name("sessions (Parquet)");
+        counted(journeys.attribution, OutputSinks.ATTRIBUTION).sinkTo(sinks.attribution).uid("attribution-sink").name("attribution (Parquet)");
+        counted(journeys.conversions, OutputSinks.CONVERSIONS).sinkTo(sinks.conversions).uid("conversions-sink").name("conversions_5m (Parquet)");
+        counted(journeys.clickToPurchase, OutputSinks.CLICK_TO_PURCHASE).sinkTo(sinks.clickToPurchase).uid("click-to-purchase-sink")
                 .name("click_to_purchase (JSON lines)");
 
-        DataStream<Alert> alerts = analytics.alerts.union(journeys.alerts);
+        DataStream<Alert> alerts = counted(analytics.alerts.union(journeys.alerts), OutputSinks.ALERTS);
         alerts.sinkTo(sinks.alerts).uid("alerts-sink").name("alerts (JSON lines)");
         if (!config.string(Settings.KINESIS_ALERTS_STREAM).isEmpty()) {
             alerts.sinkTo(AlertsToKinesis.sink(config)).uid("alerts-kinesis-sink")
                     .name("alerts (Kinesis " + config.string(Settings.KINESIS_ALERTS_STREAM) + ")");
         }
-        analytics.userSpend.sinkTo(sinks.userSpend).uid("user-spend-sink").name("user_spend (JSON lines)");
-        analytics.late.union(journeys.late).sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
+        counted(analytics.userSpend, OutputSinks.USER_SPEND).sinkTo(sinks.userSpend).uid("user-spend-sink").name("user_spend (JSON lines)");
+        counted(analytics.late.union(journeys.late), OutputSinks.LATE).sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
         return events;
+    }
+
+    /** Counts the rows an output receives ({@code outputRows.<output>}), chained in front of its sink. */
+    private static <T> DataStream<T> counted(DataStream<T> rows, String output) {
+        return rows.map(new CountRows<T>(output)).returns(rows.getType())
+                .setParallelism(rows.getParallelism())
+                .uid("count-rows-" + output.replace('/', '-')).name("Count " + output);
     }
 
     private SingleOutputStreamOperator<ClickEvent> validate(DataStream<RawRecord> raw) {

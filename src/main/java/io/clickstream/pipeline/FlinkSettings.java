@@ -70,6 +70,16 @@ public final class FlinkSettings {
         return c.integer(Settings.PARALLELISM);
     }
 
+    /**
+     * Flink's Prometheus reporter on {@code port}: every Flink metric and the application's own (named
+     * {@code flink_taskmanager_job_task_operator_kinesisanalytics_clickstream_<name>}) at {@code /metrics}.
+     * For local runs; Managed Service for Apache Flink reports to CloudWatch instead.
+     */
+    public static void prometheus(Configuration flink, int port) {
+        flink.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.setString("metrics.reporter.prom.port", String.valueOf(port));
+    }
+
     /** A local path becomes an absolute file: URI; anything with a scheme (s3://, file://) is kept. */
     public static String uri(String location) {
         return location.contains("://") ? location : Paths.get(location).toAbsolutePath().normalize().toUri().toString();

@@ -45,7 +45,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
                 .build());
         seen = getRuntimeContext().getState(desc);
 
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(MetricNames.GROUP);
+        MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
         duplicates = group.counter(MetricNames.DUPLICATES);
         late = group.counter(MetricNames.LATE);
         distinct = group.counter(MetricNames.DISTINCT);

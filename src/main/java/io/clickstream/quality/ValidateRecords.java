@@ -33,7 +33,7 @@ public class ValidateRecords extends ProcessFunction<RawRecord, ClickEvent> {
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(MetricNames.GROUP);
+        MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
         valid = group.counter(MetricNames.VALID);
         invalid = group.counter(MetricNames.INVALID);
         invalidByReason = new EnumMap<>(Reason.class);

@@ -48,7 +48,15 @@ public final class Pipelines {
      * {@code LiveMetrics}), optionally from a savepoint. For tests that stop the job themselves.
      */
     public static JobClient start(AppConfig config, String savepoint) throws Exception {
+        return start(config, savepoint, 0);
+    }
+
+    /** As {@link #start(AppConfig, String)}, with Flink's Prometheus reporter on {@code prometheusPort} (0: none). */
+    public static JobClient start(AppConfig config, String savepoint, int prometheusPort) throws Exception {
         Configuration flink = FlinkSettings.forJob(config);
+        if (prometheusPort > 0) {
+            FlinkSettings.prometheus(flink, prometheusPort);
+        }
         flink.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
         if (savepoint != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
