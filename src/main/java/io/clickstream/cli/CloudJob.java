@@ -2,12 +2,17 @@ package io.clickstream.cli;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import io.clickstream.config.AppConfig;
+import io.clickstream.config.ConfigException;
+import io.clickstream.config.Setting;
+import io.clickstream.config.Settings;
 import io.clickstream.pipeline.ClickstreamJob;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * The job as Managed Service for Apache Flink (or {@code flink run}) starts it: no arguments, an
@@ -22,9 +27,23 @@ final class CloudJob {
         return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 
+    /**
+     * The keys a cloud deployment must set: the defaults (the generator, a local ./out) make no sense there.
+     * infra/clickstream.yaml sets them; InfraTemplateTest checks that it does.
+     */
+    static final List<Setting> REQUIRED = List.of(Settings.SOURCE_TYPE, Settings.KINESIS_STREAM,
+            Settings.KINESIS_REGION, Settings.OUTPUT_PATH);
+
     static void run() throws Exception {
         Map<String, Properties> groups = KinesisAnalyticsRuntime.getApplicationProperties();
         AppConfig config = AppConfig.fromProperties(groups).validate();
+        for (Setting s : REQUIRED) {
+            if (!config.isSet(s)) {
+                throw new ConfigException(s.qualifiedName() + " is not set in the application's runtime properties "
+                        + "(property group '" + s.group + "', key '" + s.key + "'); a cloud deployment needs "
+                        + REQUIRED.stream().map(Setting::qualifiedName).collect(Collectors.joining(", ")));
+            }
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Our records and state never fall back to Kryo; fail at graph build if one would.
         env.getConfig().disableGenericTypes();
