@@ -100,14 +100,14 @@ public final class Analytics {
                 .uid(PAGEVIEWS_UID).name("Pageviews per URL per minute");
     }
 
-    static SingleOutputStreamOperator<Alert> highSpendSliced(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
+    public static SingleOutputStreamOperator<Alert> highSpendSliced(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
         return byUser(purchases)
                 .process(new SlicedHighSpendDetector(s, LATE_SPEND))
                 .uid(HIGH_SPEND_UID).name("High spend (sliced)");
     }
 
     /** The seed's form: Flink's sliding windows, each purchase added to window / slide windows. */
-    static SingleOutputStreamOperator<Alert> highSpendNaive(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
+    public static SingleOutputStreamOperator<Alert> highSpendNaive(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
         return byUser(purchases)
                 .window(SlidingEventTimeWindows.of(s.highSpendWindow, s.highSpendSlide))
                 .allowedLateness(s.allowedLateness)

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code clickstream}: the command line. */
 @Command(name = "clickstream", mixinStandardHelpOptions = true, version = "clickstream-flink 0.1.0",
         description = "Real-time clickstream analytics on Apache Flink.",
-        subcommands = {RunCommand.class, GenerateCommand.class, ProduceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, GenerateCommand.class, ProduceCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 && CloudJob.runningInCluster()) {

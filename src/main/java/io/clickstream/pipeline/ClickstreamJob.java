@@ -4,6 +4,7 @@ import io.clickstream.analytics.Analytics;
 import io.clickstream.analytics.Alert;
 import io.clickstream.analytics.AnalyticsSettings;
 import io.clickstream.analytics.JourneySettings;
+import io.clickstream.analytics.LateEvent;
 import io.clickstream.analytics.Journeys;
 import io.clickstream.aws.AlertsToKinesis;
 import io.clickstream.config.AppConfig;
@@ -20,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 
 /**
@@ -53,14 +55,45 @@ public final class ClickstreamJob {
                 OutputSinks.files(config.string(Settings.OUTPUT_PATH), config.string(Settings.PARQUET_COMPRESSION)));
     }
 
+    /**
+     * How much of the topology to build: each stage adds to the one before. The benchmark measures the cost of
+     * each step this way; everything else builds {@link #ALL}.
+     */
+    public enum Stage {
+        /** The source only, into a discarding sink. */
+        SOURCE,
+        /** + validation (JSON decode), into a discarding sink, and the dead letters. */
+        VALIDATE,
+        /** + event time, watermarks and the keyed dedup, into the refined sink. */
+        DEDUP,
+        /** + the windowed analytics. */
+        ANALYTICS,
+        /** + the joins and CEP patterns: the whole job. */
+        ALL
+    }
+
     /** Adds the pipeline to {@code env}; returns the valid, deduplicated events in event time. */
     public DataStream<ClickEvent> build(StreamExecutionEnvironment env) {
+        return build(env, Stage.ALL);
+    }
+
+    /** Adds the pipeline up to {@code stage} (inclusive) to {@code env}. */
+    public DataStream<ClickEvent> build(StreamExecutionEnvironment env, Stage stage) {
         DataStream<RawRecord> raw = source.create(env);
+        if (stage == Stage.SOURCE) {
+            raw.sinkTo(new DiscardingSink<>()).uid("discard-raw").name("Discard");
+            return null;
+        }
 
         SingleOutputStreamOperator<ClickEvent> valid = validate(raw);
         counted(valid.getSideOutput(ValidateRecords.DEAD_LETTERS), OutputSinks.DLQ)
                 .sinkTo(sinks.deadLetters).uid(Operators.DLQ_SINK_UID).name(Operators.DLQ_SINK_NAME)
                 .setParallelism(raw.getParallelism());
+
+        if (stage == Stage.VALIDATE) {
+            valid.sinkTo(new DiscardingSink<>()).uid("discard-valid").name("Discard");
+            return valid;
+        }
 
         DataStream<ClickEvent> timed = source.assignsEventTime() ? valid : withEventTime(valid, raw.getParallelism());
         DataStream<ClickEvent> events = deduplicate(timed);
@@ -69,23 +102,33 @@ public final class ClickstreamJob {
         }
         counted(events, OutputSinks.REFINED_CLICKS).sinkTo(sinks.refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
 
+        if (stage == Stage.DEDUP) {
+            return events;
+        }
+
         Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config));
-        Journeys.Streams journeys = Journeys.build(events, JourneySettings.from(config));
         counted(analytics.pageviews, OutputSinks.PAGEVIEWS).sinkTo(sinks.pageviews).uid("pageviews-sink").name("pageviews_1m (Parquet)");
         counted(analytics.sessions, OutputSinks.SESSIONS).sinkTo(sinks.sessions).uid("sessions-sink").name("sessions (Parquet)");
-        counted(journeys.attribution, OutputSinks.ATTRIBUTION).sinkTo(sinks.attribution).uid("attribution-sink").name("attribution (Parquet)");
-        counted(journeys.conversions, OutputSinks.CONVERSIONS).sinkTo(sinks.conversions).uid("conversions-sink").name("conversions_5m (Parquet)");
-        counted(journeys.clickToPurchase, OutputSinks.CLICK_TO_PURCHASE).sinkTo(sinks.clickToPurchase).uid("click-to-purchase-sink")
-                .name("click_to_purchase (JSON lines)");
+        counted(analytics.userSpend, OutputSinks.USER_SPEND).sinkTo(sinks.userSpend).uid("user-spend-sink").name("user_spend (JSON lines)");
+        DataStream<Alert> alerts = analytics.alerts;
+        DataStream<LateEvent> late = analytics.late;
+        if (stage == Stage.ALL) {
+            Journeys.Streams journeys = Journeys.build(events, JourneySettings.from(config));
+            counted(journeys.attribution, OutputSinks.ATTRIBUTION).sinkTo(sinks.attribution).uid("attribution-sink").name("attribution (Parquet)");
+            counted(journeys.conversions, OutputSinks.CONVERSIONS).sinkTo(sinks.conversions).uid("conversions-sink").name("conversions_5m (Parquet)");
+            counted(journeys.clickToPurchase, OutputSinks.CLICK_TO_PURCHASE).sinkTo(sinks.clickToPurchase).uid("click-to-purchase-sink")
+                    .name("click_to_purchase (JSON lines)");
+            alerts = alerts.union(journeys.alerts);
+            late = late.union(journeys.late);
+        }
 
-        DataStream<Alert> alerts = counted(analytics.alerts.union(journeys.alerts), OutputSinks.ALERTS);
+        alerts = counted(alerts, OutputSinks.ALERTS);
         alerts.sinkTo(sinks.alerts).uid("alerts-sink").name("alerts (JSON lines)");
         if (!config.string(Settings.KINESIS_ALERTS_STREAM).isEmpty()) {
             alerts.sinkTo(AlertsToKinesis.sink(config)).uid("alerts-kinesis-sink")
                     .name("alerts (Kinesis " + config.string(Settings.KINESIS_ALERTS_STREAM) + ")");
         }
-        counted(analytics.userSpend, OutputSinks.USER_SPEND).sinkTo(sinks.userSpend).uid("user-spend-sink").name("user_spend (JSON lines)");
-        counted(analytics.late.union(journeys.late), OutputSinks.LATE).sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
+        counted(late, OutputSinks.LATE).sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
         return events;
     }
 

@@ -1,0 +1,163 @@
+package io.clickstream.bench;
+
+import io.clickstream.analytics.Analytics;
+import io.clickstream.analytics.AnalyticsSettings;
+import io.clickstream.config.AppConfig;
+import io.clickstream.config.Settings;
+import io.clickstream.event.ClickEvent;
+import io.clickstream.pipeline.ClickstreamJob;
+import io.clickstream.pipeline.ClickstreamJob.Stage;
+import io.clickstream.pipeline.FlinkSettings;
+import io.clickstream.sink.OutputSinks;
+import io.clickstream.source.Sources;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark: the real topology on the built-in generator at full speed, with exactly-once checkpoints, built
+ * up stage by stage (a cost staircase), on heap and RocksDB state; then the high-spend detectors side by side on
+ * a stream of purchases. Each run is a fresh embedded Flink cluster in this JVM.
+ */
+public final class Benchmark {
+    private static final long START = Instant.parse("2024-11-25T00:00:00Z").toEpochMilli();
+
+    private final AppConfig base;
+    private final long records;
+    private final long purchases;
+    private final Path work;
+    private final PrintStream out;
+
+    public Benchmark(AppConfig base, long records, long purchases, Path work, PrintStream out) {
+        this.base = base;
+        this.records = records;
+        this.purchases = purchases;
+        this.work = work;
+        this.out = out;
+    }
+
+    /** Runs everything; returns the report (Markdown). */
+    public String run() throws Exception {
+        // Warm-up (not reported): the JIT compiles the hot paths once, so the first stage is not charged for it.
+        pipelineOnce("warm-up", Stage.ALL, true, base.with(Settings.GEN_EVENTS, Math.max(1, records / 5)));
+
+        List<Measurement> stairs = new ArrayList<>();
+        stairs.add(pipeline("source → discard", Stage.SOURCE, false, base));
+        stairs.add(pipeline("+ JSON decode and validation", Stage.VALIDATE, false, base));
+        stairs.add(pipeline("+ watermarks, keyBy, dedup", Stage.DEDUP, false, base));
+        stairs.add(pipeline("+ windowed analytics", Stage.ANALYTICS, false, base));
+        stairs.add(pipeline("+ joins and CEP (whole job, discarding sinks)", Stage.ALL, false, base));
+        stairs.add(pipeline("+ Parquet and JSON-lines file sinks: **full pipeline, heap**", Stage.ALL, true, base));
+        stairs.add(pipeline("full pipeline, RocksDB (incremental)", Stage.ALL, true,
+                base.with(Settings.STATE_BACKEND, "rocksdb")));
+        stairs.add(pipeline("full pipeline, heap, checkpoint every 1 s", Stage.ALL, true,
+                base.with(Settings.CHECKPOINT_INTERVAL, "1s")));
+        stairs.add(pipeline("full pipeline, heap, checkpoint every 60 s", Stage.ALL, true,
+                base.with(Settings.CHECKPOINT_INTERVAL, "60s")));
+
+        Measurement baseline = detector("purchases → keyBy → discard", null);
+        Measurement naive = detector("naive sliding windows", "naive");
+        Measurement sliced = detector("slide-pre-aggregated detector", "sliced");
+
+        StringBuilder r = new StringBuilder();
+        r.append(String.format(Locale.ROOT, "%,d generated records (seed %d, %s), parallelism %d, exactly-once "
+                        + "checkpoints every %s unless noted; %d cores, %s %s.%n%n",
+                records, base.longValue(Settings.GEN_SEED), "1 % malformed, 2 % duplicates, 1 % late, 20 % disordered",
+                base.integer(Settings.PARALLELISM), base.duration(Settings.CHECKPOINT_INTERVAL).toSeconds() + " s",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
+        r.append("Each run is also made with one record: what starting and stopping the embedded cluster and that job "
+                + "costs (\"startup\"); records / CPU-s and records / wall-s are net of it.\n\n");
+        r.append(Measurement.header()).append('\n');
+        for (Measurement m : stairs) {
+            r.append(m.row()).append('\n');
+        }
+        r.append(String.format(Locale.ROOT, "%nHigh-spend detectors on %,d parsed purchases (10,000 users, 5 min window, "
+                + "1 min slide):%n%n", purchases));
+        r.append(Measurement.header()).append('\n');
+        for (Measurement m : List.of(baseline, naive, sliced)) {
+            r.append(m.row()).append('\n');
+        }
+        double naiveCpu = Math.max(1e-9, naive.cpuSeconds - baseline.cpuSeconds);
+        double slicedCpu = Math.max(1e-9, sliced.cpuSeconds - baseline.cpuSeconds);
+        r.append(String.format(Locale.ROOT, "%nDetector CPU beyond the baseline: naive %.2f s (%,.0f purchases / CPU-s), "
+                        + "sliced %.2f s (%,.0f purchases / CPU-s): the sliced detector is %.1f× the naive one.%n",
+                naiveCpu, purchases / naiveCpu, slicedCpu, purchases / slicedCpu, naiveCpu / slicedCpu));
+        return r.toString();
+    }
+
+    private Measurement pipeline(String name, Stage stage, boolean files, AppConfig config) throws Exception {
+        Measurement startup = pipelineOnce(name + " (startup)", stage, files, config.with(Settings.GEN_EVENTS, 1));
+        Measurement m = pipelineOnce(name, stage, files, config);
+        m.startup = startup;
+        out.println("  " + m.row());
+        return m;
+    }
+
+    private Measurement pipelineOnce(String name, Stage stage, boolean files, AppConfig config) throws Exception {
+        String dir = work.resolve("run-" + System.nanoTime()).toString();
+        AppConfig c = config.with(Settings.OUTPUT_PATH, dir + "/out").with(Settings.CHECKPOINT_DIR, dir + "/checkpoints");
+        long n = c.longValue(Settings.GEN_EVENTS);
+        out.printf(Locale.ROOT, "running: %s (%,d records)%n", name, n);
+        return Measurement.of(name, n, () -> {
+            StreamExecutionEnvironment env = environment(c);
+            new ClickstreamJob(c, Sources.fromConfig(c, START),
+                    files ? OutputSinks.files(c.string(Settings.OUTPUT_PATH), c.string(Settings.PARQUET_COMPRESSION))
+                          : OutputSinks.discarding())
+                    .build(env, stage);
+            env.execute("bench");
+        });
+    }
+
+    private Measurement detector(String name, String kind) throws Exception {
+        String dir = work.resolve("run-" + System.nanoTime()).toString();
+        AppConfig c = base.with(Settings.CHECKPOINT_DIR, dir + "/checkpoints")
+                .with(Settings.HIGH_SPEND_DETECTOR, kind == null ? "sliced" : kind);
+        out.printf(Locale.ROOT, "running: %s (%,d purchases)%n", name, purchases);
+        Measurement m = Measurement.of(name, purchases, () -> {
+            StreamExecutionEnvironment env = environment(c);
+            DataStream<ClickEvent> input = env.fromSource(
+                    new DataGeneratorSource<>(new PurchaseStream(START, 10_000, 100), purchases, TypeInformation.of(ClickEvent.class)),
+                    WatermarkStrategy.<ClickEvent>forMonotonousTimestamps().withTimestampAssigner((e, t) -> e.ts),
+                    "Purchases").uid("bench-purchases");
+            AnalyticsSettings s = AnalyticsSettings.from(c);
+            if (kind == null) {
+                input.keyBy(e -> e.userId).process(new PassThrough()).uid("bench-pass").sinkTo(new DiscardingSink<>());
+            } else if (kind.equals("naive")) {
+                Analytics.highSpendNaive(input, s).sinkTo(new DiscardingSink<>());
+            } else {
+                Analytics.highSpendSliced(input, s).sinkTo(new DiscardingSink<>());
+            }
+            env.execute("bench-detector");
+        });
+        out.println("  " + m.row());
+        return m;
+    }
+
+    private static StreamExecutionEnvironment environment(AppConfig c) {
+        Configuration flink = FlinkSettings.forJob(c);
+        FileSystem.initialize(flink, null);
+        return StreamExecutionEnvironment.createLocalEnvironment(flink);
+    }
+
+    /** Keyed, stateless: the cost every detector run pays before its own work. */
+    private static final class PassThrough extends KeyedProcessFunction<String, ClickEvent, ClickEvent> {
+        @Override
+        public void processElement(ClickEvent e, Context ctx, Collector<ClickEvent> out) {
+            out.collect(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.clickstream.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Locale;
+
+/** What one benchmark run cost: records, wall time, process CPU time and peak heap. */
+public final class Measurement {
+    public final String name;
+    public final long records;
+    public final double wallSeconds;
+    public final double cpuSeconds;
+    public final long peakHeapBytes;
+
+    Measurement(String name, long records, double wallSeconds, double cpuSeconds, long peakHeapBytes) {
+        this.name = name;
+        this.records = records;
+        this.wallSeconds = wallSeconds;
+        this.cpuSeconds = cpuSeconds;
+        this.peakHeapBytes = peakHeapBytes;
+    }
+
+    /** The same run with one record: starting and stopping the cluster and the job, subtracted from the rates. */
+    Measurement startup;
+
+    /** Records per second of process CPU time (all threads: tasks, GC, JIT, the embedded cluster), net of startup. */
+    public double perCpuSecond() {
+        return records / Math.max(1e-9, cpuSeconds - (startup == null ? 0 : startup.cpuSeconds));
+    }
+
+    public double perWallSecond() {
+        return records / Math.max(1e-9, wallSeconds - (startup == null ? 0 : startup.wallSeconds));
+    }
+
+    String row() {
+        return String.format(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.2f | %,.0f | %,.0f | %,d |", name, records,
+                wallSeconds, cpuSeconds, startup == null ? 0 : startup.cpuSeconds, perCpuSecond(), perWallSecond(),
+                peakHeapBytes / (1024 * 1024));
+    }
+
+    static String header() {
+        return "| run | records | wall s | CPU s | of which startup CPU s | records / CPU-s | records / wall-s | peak heap MiB |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|";
+    }
+
+    /** Runs {@code work}, measuring process CPU time and sampling the heap every 20 ms. */
+    static Measurement of(String name, long records, ThrowingRunnable work) throws Exception {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        HeapSampler sampler = new HeapSampler(memory);
+        sampler.start();
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        try {
+            work.run();
+        } finally {
+            sampler.stop = true;
+            sampler.join();
+        }
+        long wall = System.nanoTime() - t0;
+        long cpu = os.getProcessCpuTime() - cpu0;
+        return new Measurement(name, records, wall / 1e9, cpu / 1e9, sampler.peak);
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static final class HeapSampler extends Thread {
+        private final MemoryMXBean memory;
+        volatile boolean stop;
+        volatile long peak;
+
+        HeapSampler(MemoryMXBean memory) {
+            super("heap-sampler");
+            setDaemon(true);
+            this.memory = memory;
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+}
