@@ -24,6 +24,10 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--purchases", paramLabel = "N", description = "Purchases per detector run (default 2,000,000).")
     long purchases = 2_000_000;
 
+    @Option(names = "--rocksdb-events", paramLabel = "N",
+            description = "Generated records for the RocksDB run (default a tenth of --events).")
+    Long rocksDbEvents;
+
     @Option(names = "--work", paramLabel = "DIR", description = "Where outputs and checkpoints go (default target/bench).")
     Path work = Path.of("target", "bench");
 
@@ -43,7 +47,8 @@ public class BenchCommand implements Callable<Integer> {
                 new Object[] {Settings.WEB_UI_PORT, 0},
                 new Object[] {Settings.PROMETHEUS_PORT, 0}));
         Files.createDirectories(work);
-        String text = new Benchmark(c, events, purchases, work.toAbsolutePath(), System.out).run();
+        String text = new Benchmark(c, events, purchases,
+                rocksDbEvents != null ? rocksDbEvents : Math.max(1, events / 10), work.toAbsolutePath(), System.out).run();
         System.out.println();
         System.out.println(text);
         if (report != null) {
