@@ -2,8 +2,8 @@ package io.clickstream.analytics;
 
 import io.clickstream.config.Settings;
 import io.clickstream.sink.OutputSinks;
-import io.clickstream.source.EventGenerator;
 import io.clickstream.source.GeneratorSettings;
+import io.clickstream.testing.GeneratedInput;
 import io.clickstream.testing.Json;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,15 +30,9 @@ class AnalyticsPipelineTest {
     private static final long START = Instant.parse("2024-11-25T00:00:00Z").toEpochMilli();
 
     /** Records at 5 per second of event time, with late events (some beyond the allowed lateness). */
-    private static byte[] generated(int records, double lateFraction) throws Exception {
-        EventGenerator g = new EventGenerator(new GeneratorSettings(11, 400, START, 5, 0.2, Duration.ofSeconds(8),
-                lateFraction, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.02, 0.01));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < records; i++) {
-            out.write(g.next().payload);
-            out.write('\n');
-        }
-        return out.toByteArray();
+    private static byte[] generated(int records, double lateFraction) {
+        return GeneratedInput.lines(new GeneratorSettings(11, 400, START, 5, 0.2, Duration.ofSeconds(8),
+                lateFraction, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.02, 0.01), records);
     }
 
     private static List<String> lines(Path out, String dir, String field, String value) {

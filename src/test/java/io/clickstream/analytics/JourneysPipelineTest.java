@@ -5,8 +5,8 @@ import io.clickstream.config.Settings;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import io.clickstream.sink.OutputSinks;
-import io.clickstream.source.EventGenerator;
 import io.clickstream.source.GeneratorSettings;
+import io.clickstream.testing.GeneratedInput;
 import io.clickstream.testing.Json;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,15 +36,8 @@ class JourneysPipelineTest {
     @Test
     void everyJoinAndPatternEqualsItsBruteForceReference(@TempDir Path work) throws Exception {
         // 10 events per second of event time from 300 users: about 40 minutes, with burst buyers and open carts.
-        EventGenerator g = new EventGenerator(new GeneratorSettings(5, 300, START, 10, 0.2, Duration.ofSeconds(8),
-                0, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.02, 0.01));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < 25_000; i++) {
-            bytes.write(g.next().payload);
-            bytes.write('\n');
-        }
-        Path input = work.resolve("events.jsonl");
-        Files.write(input, bytes.toByteArray());
+        Path input = GeneratedInput.file(new GeneratorSettings(5, 300, START, 10, 0.2, Duration.ofSeconds(8),
+                0, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.02, 0.01), 25_000, work.resolve("events.jsonl"));
         // Burst buyers spend 900 to 2700 in three purchases: at 1500 some of them stay below the threshold.
         AppConfig config = Pipelines.fileReplay(input, work).with(Settings.PARALLELISM, 2)
                 .with(Settings.RAPID_PURCHASES_THRESHOLD, 1500);

@@ -5,8 +5,8 @@ import io.clickstream.config.ConfigException;
 import io.clickstream.config.Settings;
 import io.clickstream.quality.Reason;
 import io.clickstream.sink.OutputSinks;
-import io.clickstream.source.EventGenerator;
 import io.clickstream.source.GeneratorSettings;
+import io.clickstream.testing.GeneratedInput;
 import io.clickstream.testing.Json;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,15 +36,9 @@ class DeadLetterReplayTest {
 
     @Test
     void replayingDeadLettersAfterAFixRecoversEveryRejectedEventAndNothingElse(@TempDir Path work) throws Exception {
-        EventGenerator g = new EventGenerator(new GeneratorSettings(3, 200, Instant.parse("2024-11-25T00:00:00Z").toEpochMilli(),
-                50, 0.2, Duration.ofSeconds(8), 0, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.03, 0.05));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < 4_000; i++) {
-            bytes.write(g.next().payload);
-            bytes.write('\n');
-        }
-        Path input = work.resolve("events.jsonl");
-        Files.write(input, bytes.toByteArray());
+        Path input = GeneratedInput.file(new GeneratorSettings(3, 200, Instant.parse("2024-11-25T00:00:00Z").toEpochMilli(),
+                50, 0.2, Duration.ofSeconds(8), 0, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.03, 0.05),
+                4_000, work.resolve("events.jsonl"));
 
         Path correct = Pipelines.runToEnd(Pipelines.fileReplay(input, work.resolve("correct")));
         Path tooStrict = Pipelines.runToEnd(Pipelines.fileReplay(input, work.resolve("strict"))
