@@ -161,6 +161,7 @@ public class RunCommand implements Callable<Integer> {
     }
 
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
+    private static final int SAVEPOINT_ATTEMPTS = 30;
 
     /**
      * Ctrl-C (SIGINT) or SIGTERM stops the job with a savepoint: the FileSink commits what it has written, and
@@ -180,13 +181,29 @@ public class RunCommand implements Callable<Integer> {
         }
         System.out.println("\nstopping with a savepoint (Ctrl-C again to exit at once)...");
         Thread t = new Thread(() -> {
-            try {
-                String path = job.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
-                        .get(2, TimeUnit.MINUTES);
-                System.out.println("stopped; savepoint at " + path);
-            } catch (Exception e) {
-                System.err.println("could not take a savepoint (" + rootCause(e) + "); cancelling");
-                job.cancel();
+            // A job that has just started may not have every task running yet, and Flink then refuses the
+            // savepoint: try again for a while before giving up and cancelling.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    String path = job.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
+                            .get(2, TimeUnit.MINUTES);
+                    System.out.println("stopped; savepoint at " + path);
+                    return;
+                } catch (Exception e) {
+                    if (attempt < SAVEPOINT_ATTEMPTS && rootCause(e).contains("CheckpointException")) {
+                        System.out.println("savepoint refused (" + rootCause(e) + "); retrying in 1 s");
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        continue;
+                    }
+                    System.err.println("could not take a savepoint (" + rootCause(e) + "); cancelling");
+                    job.cancel();
+                    return;
+                }
             }
         }, "stop-with-savepoint");
         t.start();
