@@ -18,6 +18,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.util.ExceptionUtils;
 import sun.misc.Signal;
 
 import java.io.IOException;
@@ -190,7 +192,7 @@ public class RunCommand implements Callable<Integer> {
                     System.out.println("stopped; savepoint at " + path);
                     return;
                 } catch (Exception e) {
-                    if (attempt < SAVEPOINT_ATTEMPTS && rootCause(e).contains("CheckpointException")) {
+                    if (attempt < SAVEPOINT_ATTEMPTS && ExceptionUtils.findThrowable(e, CheckpointException.class).isPresent()) {
                         System.out.println("savepoint refused (" + rootCause(e) + "); retrying in 1 s");
                         try {
                             Thread.sleep(1000);

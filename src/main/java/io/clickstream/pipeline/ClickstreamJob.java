@@ -18,6 +18,7 @@ import io.clickstream.sink.OutputSinks;
 import io.clickstream.source.RawSource;
 import io.clickstream.source.Sources;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -100,24 +101,24 @@ public final class ClickstreamJob {
         if (FaultInjector.configured(config)) {
             events = events.map(FaultInjector.from(config)).uid("fault-injector").name("Injected faults");
         }
-        counted(events, OutputSinks.REFINED_CLICKS).sinkTo(sinks.refinedClicks).uid(Operators.REFINED_SINK_UID).name(Operators.REFINED_SINK_NAME);
+        write(events, OutputSinks.REFINED_CLICKS, sinks.refinedClicks, Operators.REFINED_SINK_UID, Operators.REFINED_SINK_NAME);
 
         if (stage == Stage.DEDUP) {
             return events;
         }
 
         Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config));
-        counted(analytics.pageviews, OutputSinks.PAGEVIEWS).sinkTo(sinks.pageviews).uid("pageviews-sink").name("pageviews_1m (Parquet)");
-        counted(analytics.sessions, OutputSinks.SESSIONS).sinkTo(sinks.sessions).uid("sessions-sink").name("sessions (Parquet)");
-        counted(analytics.userSpend, OutputSinks.USER_SPEND).sinkTo(sinks.userSpend).uid("user-spend-sink").name("user_spend (JSON lines)");
+        write(analytics.pageviews, OutputSinks.PAGEVIEWS, sinks.pageviews, "pageviews-sink", "pageviews_1m (Parquet)");
+        write(analytics.sessions, OutputSinks.SESSIONS, sinks.sessions, "sessions-sink", "sessions (Parquet)");
+        write(analytics.userSpend, OutputSinks.USER_SPEND, sinks.userSpend, "user-spend-sink", "user_spend (JSON lines)");
         DataStream<Alert> alerts = analytics.alerts;
         DataStream<LateEvent> late = analytics.late;
         if (stage == Stage.ALL) {
             Journeys.Streams journeys = Journeys.build(events, JourneySettings.from(config));
-            counted(journeys.attribution, OutputSinks.ATTRIBUTION).sinkTo(sinks.attribution).uid("attribution-sink").name("attribution (Parquet)");
-            counted(journeys.conversions, OutputSinks.CONVERSIONS).sinkTo(sinks.conversions).uid("conversions-sink").name("conversions_5m (Parquet)");
-            counted(journeys.clickToPurchase, OutputSinks.CLICK_TO_PURCHASE).sinkTo(sinks.clickToPurchase).uid("click-to-purchase-sink")
-                    .name("click_to_purchase (JSON lines)");
+            write(journeys.attribution, OutputSinks.ATTRIBUTION, sinks.attribution, "attribution-sink", "attribution (Parquet)");
+            write(journeys.conversions, OutputSinks.CONVERSIONS, sinks.conversions, "conversions-sink", "conversions_5m (Parquet)");
+            write(journeys.clickToPurchase, OutputSinks.CLICK_TO_PURCHASE, sinks.clickToPurchase, "click-to-purchase-sink",
+                    "click_to_purchase (JSON lines)");
             alerts = alerts.union(journeys.alerts);
             late = late.union(journeys.late);
         }
@@ -128,8 +129,13 @@ public final class ClickstreamJob {
             alerts.sinkTo(AlertsToKinesis.sink(config)).uid("alerts-kinesis-sink")
                     .name("alerts (Kinesis " + config.string(Settings.KINESIS_ALERTS_STREAM) + ")");
         }
-        counted(late, OutputSinks.LATE).sinkTo(sinks.late).uid("late-sink").name("late (JSON lines)");
+        write(late, OutputSinks.LATE, sinks.late, "late-sink", "late (JSON lines)");
         return events;
+    }
+
+    /** Writes {@code rows} to an output's sink, counting them on the way. */
+    private static <T> void write(DataStream<T> rows, String output, Sink<T> sink, String uid, String name) {
+        counted(rows, output).sinkTo(sink).uid(uid).name(name);
     }
 
     /** Counts the rows an output receives ({@code outputRows.<output>}), chained in front of its sink. */
