@@ -6,6 +6,7 @@ import io.clickstream.config.ConfigException;
 import io.clickstream.config.Setting;
 import io.clickstream.config.Settings;
 import io.clickstream.pipeline.ClickstreamJob;
+import io.clickstream.sql.SqlJob;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -47,7 +48,14 @@ final class CloudJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Our records and state never fall back to Kryo; fail at graph build if one would.
         env.getConfig().disableGenericTypes();
-        ClickstreamJob.fromConfig(config).build(env);
-        env.execute("clickstream");
+        String scripts = config.string(Settings.SQL_SCRIPTS);
+        if (scripts.isEmpty()) {
+            ClickstreamJob.fromConfig(config).build(env);
+            env.execute("clickstream");
+        } else {
+            // sql.scripts set: the SQL scripts (shipped in the JAR under sql/) are the job.
+            SqlJob.fromConfig(config, SqlJob.locations(scripts)).build(env);
+            env.execute("clickstream-sql");
+        }
     }
 }

@@ -1,13 +1,14 @@
 package io.clickstream.cli;
 
 import io.clickstream.config.ConfigException;
+import io.clickstream.sql.SqlScriptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code clickstream}: the command line. */
 @Command(name = "clickstream", mixinStandardHelpOptions = true, version = "clickstream-flink 0.1.0",
         description = "Real-time clickstream analytics on Apache Flink.",
-        subcommands = {RunCommand.class, GenerateCommand.class, ProduceCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, SqlCommand.class, GenerateCommand.class, ProduceCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -23,6 +24,10 @@ public final class Main {
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof ConfigException) {
                 cmd.getErr().println("configuration error: " + ex.getMessage());
+                return 2;
+            }
+            if (ex instanceof SqlScriptException) {
+                cmd.getErr().println("SQL error: " + ex.getMessage());
                 return 2;
             }
             throw ex;

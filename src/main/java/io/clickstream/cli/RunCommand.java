@@ -72,10 +72,16 @@ public class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AppConfig c = resolve();
+        return run(c, fromSavepoint, allowNonRestoredState, env -> ClickstreamJob.fromConfig(c).build(env), "clickstream");
+    }
+
+    /** The configuration: defaults, then --config, then --set, then the options above. */
+    AppConfig resolve() {
         if (input != null && source == null) {
             source = "file";
         }
-        AppConfig c = config.resolve(Arrays.asList(
+        return config.resolve(Arrays.asList(
                 new Object[] {Settings.SOURCE_TYPE, source},
                 new Object[] {Settings.SOURCE_FILE_PATH, input},
                 new Object[] {Settings.OUTPUT_PATH, output},
@@ -83,10 +89,15 @@ public class RunCommand implements Callable<Integer> {
                 new Object[] {Settings.GEN_RATE, rate},
                 new Object[] {Settings.GEN_EVENTS, events},
                 new Object[] {Settings.GEN_SEED, seed}));
-        return run(c, fromSavepoint, allowNonRestoredState);
     }
 
-    static int run(AppConfig c, String fromSavepoint, boolean allowNonRestoredState) throws Exception {
+    /** Builds the job into an embedded cluster's environment. */
+    interface Topology {
+        void addTo(StreamExecutionEnvironment env);
+    }
+
+    static int run(AppConfig c, String fromSavepoint, boolean allowNonRestoredState, Topology topology, String jobName)
+            throws Exception {
         Configuration flink = FlinkSettings.forJob(c);
         if (fromSavepoint != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, FlinkSettings.uri(fromSavepoint));
@@ -112,7 +123,7 @@ public class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = uiPort > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink)
                 : StreamExecutionEnvironment.createLocalEnvironment(flink);
-        ClickstreamJob.fromConfig(c).build(env);
+        topology.addTo(env);
 
         String out = c.string(Settings.OUTPUT_PATH);
         System.out.println("clickstream: source " + describeSource(c) + ", output " + FlinkSettings.uri(out)
@@ -127,7 +138,7 @@ public class RunCommand implements Callable<Integer> {
         if (prometheusPort > 0) {
             System.out.println("Prometheus metrics: http://localhost:" + prometheusPort + "/metrics");
         }
-        JobClient job = env.executeAsync("clickstream");
+        JobClient job = env.executeAsync(jobName);
         System.out.println("job " + job.getJobID() + " running; Ctrl-C stops it with a savepoint.");
 
         LiveSummary summary = new LiveSummary(System.out);

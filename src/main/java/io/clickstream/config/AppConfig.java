@@ -180,6 +180,16 @@ public final class AppConfig implements Serializable {
         return new AppConfig(copy);
     }
 
+    /** The value of {@code group.key} as written, or its default; null when the application has no such key. */
+    public String text(String qualifiedName) {
+        for (Setting s : Settings.all()) {
+            if (s.qualifiedName().equals(qualifiedName)) {
+                return groups.getOrDefault(s.group, Map.of()).getOrDefault(s.key, s.defaultValue);
+            }
+        }
+        return null;
+    }
+
     /** True when the key was given explicitly rather than left at its default. */
     public boolean isSet(Setting s) {
         return groups.getOrDefault(s.group, Map.of()).containsKey(s.key);

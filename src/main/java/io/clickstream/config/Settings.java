@@ -194,6 +194,15 @@ public final class Settings {
     public static final Setting PARQUET_COMPRESSION = choice("output", "parquet-compression", "snappy",
             "Parquet compression codec", "snappy", "gzip", "uncompressed");
 
+    // sql: the SQL runner (clickstream sql)
+    public static final Setting SQL_SCRIPTS = define("sql", "scripts", STRING, "",
+            "SQL scripts to run instead of the DataStream job, comma-separated: files, or scripts shipped in the JAR "
+                    + "such as sql/pageviews_1m.sql (the cloud main reads this; locally: clickstream sql FILE...)");
+    public static final Setting SQL_CLICKS = choice("sql", "clicks", "validated",
+            "validated: the scripts see a table 'clicks' of the valid, deduplicated events with the job's watermarks "
+                    + "(dead letters and dedup apply); none: the scripts define every table themselves (pure SQL)",
+            "validated", "none");
+
     // run: the local embedded cluster
     public static final Setting PARALLELISM = define("run", "parallelism", INT, "2",
             "parallelism of the keyed operators (file replays use 1 unless set: see docs/configuration.md)");

@@ -2,6 +2,7 @@ package io.clickstream.pipeline;
 
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
+import io.clickstream.sql.SqlJob;
 import io.clickstream.testing.Pipelines;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -45,5 +46,31 @@ class TopologyTest {
         AppConfig config = Pipelines.fileReplay(work.resolve("in.jsonl"), work);
         assertThat(uids(graph(config))).isEqualTo(uids(graph(config)))
                 .contains(Operators.VALIDATE_UID, Operators.WATERMARKS_UID, Operators.DEDUP_UID);
+    }
+
+    static StreamGraph sqlGraph(AppConfig config) {
+        StreamExecutionEnvironment env = Pipelines.environment(config);
+        SqlJob.fromConfig(config, List.of("sql/pageviews_1m.sql", "sql/high_spend_5m.sql", "sql/sessions.sql")).build(env);
+        return env.getStreamGraph();
+    }
+
+    @Test
+    void theSqlJobsOperatorsHaveUidsThatStayTheSameForTheSameScripts(@TempDir Path work) {
+        AppConfig config = Pipelines.fileReplay(work.resolve("in.jsonl"), work);
+        StreamGraph g = sqlGraph(config);
+        List<String> missing = g.getStreamNodes().stream()
+                .filter(n -> n.getTransformationUID() == null)
+                .map(StreamNode::getOperatorName)
+                .collect(Collectors.toList());
+        assertThat(missing).as("operators of the SQL job without a uid").isEmpty();
+        // The planner numbers its operators from a counter that starts afresh in each process (each run of the
+        // job), so a second plan in the same JVM has the same uids shifted by a constant: compare without it.
+        assertThat(withoutPlanNumbers(uids(g))).isEqualTo(withoutPlanNumbers(uids(sqlGraph(config))))
+                .contains(Operators.VALIDATE_UID, Operators.DEDUP_UID, "sql-clicks-rows", "window-aggregate",
+                        "global-window-aggregate", "streaming-writer");
+    }
+
+    private static List<String> withoutPlanNumbers(List<String> uids) {
+        return uids.stream().map(u -> u.replaceFirst("^\\d+_", "")).sorted().collect(Collectors.toList());
     }
 }

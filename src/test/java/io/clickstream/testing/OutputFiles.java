@@ -85,6 +85,50 @@ public final class OutputFiles {
         return rows;
     }
 
+    /**
+     * The rows of the Parquet files a SQL filesystem sink committed under {@code dir} (its part files carry no
+     * suffix), as maps of column name to value. Flink SQL writes TIMESTAMP columns as INT96 (as Hive, Spark and
+     * Athena read them); they are returned here as epoch milliseconds (UTC, with 'parquet.utc-timezone').
+     */
+    public static List<java.util.Map<String, Object>> sqlParquetRows(Path dir) {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+        conf.setBoolean("parquet.avro.readInt96AsFixed", true);
+        List<java.util.Map<String, Object>> rows = new ArrayList<>();
+        for (Path file : committed(dir, "")) {
+            if (file.getFileName().toString().endsWith(".crc")) {
+                continue;
+            }
+            try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalParquetFile(file))
+                    .withDataModel(GenericData.get()).withConf(conf).build()) {
+                GenericRecord r;
+                while ((r = reader.read()) != null) {
+                    java.util.Map<String, Object> row = new java.util.TreeMap<>();
+                    for (org.apache.avro.Schema.Field f : r.getSchema().getFields()) {
+                        Object v = r.get(f.name());
+                        if (v instanceof GenericData.Fixed && ((GenericData.Fixed) v).bytes().length == 12) {
+                            v = int96Millis(((GenericData.Fixed) v).bytes());
+                        } else if (v instanceof CharSequence) {
+                            v = v.toString();
+                        }
+                        row.put(f.name(), v);
+                    }
+                    rows.add(row);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        return rows;
+    }
+
+    /** INT96: nanoseconds of the day (8 bytes) then the Julian day (4 bytes), little-endian. */
+    static long int96Millis(byte[] b) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long nanosOfDay = buf.getLong();
+        int julianDay = buf.getInt();
+        return (julianDay - 2_440_588L) * 86_400_000L + nanosOfDay / 1_000_000L;
+    }
+
     /** Every JSON line under {@code dir}, sorted. */
     public static List<String> jsonLines(Path dir) {
         List<String> lines = new ArrayList<>();
