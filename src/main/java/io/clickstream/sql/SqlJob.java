@@ -90,11 +90,7 @@ public final class SqlJob {
      * table {@code clicks}, or no such table when null. Tests pass scripted events here.
      */
     public void addScripts(StreamExecutionEnvironment env, DataStream<ClickEvent> events) {
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        // Window bounds (TIMESTAMP(3)) are computed in this zone from the UTC event time: UTC unless a script SETs it.
-        tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
-        // Stable operator uids from the plan, so a savepoint restores while the scripts' plan stays the same.
-        tables.getConfig().set("table.exec.uid.generation", "ALWAYS");
+        StreamTableEnvironment tables = tableEnvironment(env);
         if (events != null) {
             tables.createTemporaryView(CLICKS_TABLE, clicks(tables, events));
         }
@@ -112,8 +108,18 @@ public final class SqlJob {
         inserts.attachAsDataStream();
     }
 
+    /** A table environment on {@code env} as the scripts expect it. */
+    public static StreamTableEnvironment tableEnvironment(StreamExecutionEnvironment env) {
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        // Window bounds (TIMESTAMP(3)) are computed in this zone from the UTC event time: UTC unless a script SETs it.
+        tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+        // Stable operator uids from the plan, so a savepoint restores while the scripts' plan stays the same.
+        tables.getConfig().set("table.exec.uid.generation", "ALWAYS");
+        return tables;
+    }
+
     /** The valid events as the table {@code clicks}: one column per field, the record timestamp as rowtime {@code ts}. */
-    static Table clicks(StreamTableEnvironment tables, DataStream<ClickEvent> events) {
+    public static Table clicks(StreamTableEnvironment tables, DataStream<ClickEvent> events) {
         DataStream<Row> rows = events.map(SqlJob::row).returns(CLICK_ROW)
                 .uid("sql-clicks-rows").name("Clicks as rows");
         return tables.fromDataStream(rows, Schema.newBuilder()
