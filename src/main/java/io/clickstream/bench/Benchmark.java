@@ -4,6 +4,10 @@ import io.clickstream.analytics.Analytics;
 import io.clickstream.analytics.AnalyticsSettings;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
+import org.apache.flink.core.execution.JobClient;
+import io.clickstream.analytics.Alert;
+import io.clickstream.analytics.HighSpend;
+import io.clickstream.analytics.PageviewCount;
 import io.clickstream.sql.SqlJob;
 import io.clickstream.sql.SqlScript;
 import org.apache.flink.table.api.bridge.java.StreamStatementSet;
@@ -47,7 +51,11 @@ public final class Benchmark {
     private final Path work;
     private final PrintStream out;
 
-    public Benchmark(AppConfig base, long records, long purchases, long rocksDbRecords, Path work, PrintStream out) {
+    private final long latencySeconds;
+
+    public Benchmark(AppConfig base, long records, long purchases, long rocksDbRecords, long latencySeconds, Path work,
+                     PrintStream out) {
+        this.latencySeconds = latencySeconds;
         this.base = base;
         this.records = records;
         this.purchases = purchases;
@@ -67,7 +75,8 @@ public final class Benchmark {
         stairs.add(pipeline("+ watermarks, keyBy, dedup", Stage.DEDUP, false, base));
         stairs.add(pipeline("+ windowed analytics", Stage.ANALYTICS, false, base));
         stairs.add(pipeline("+ joins and CEP (whole job, discarding sinks)", Stage.ALL, false, base));
-        stairs.add(pipeline("+ Parquet and JSON-lines file sinks: **full pipeline, heap**", Stage.ALL, true, base));
+        Measurement full = pipeline("+ Parquet and JSON-lines file sinks: **full pipeline, heap**", Stage.ALL, true, base);
+        stairs.add(full);
         // RocksDB runs are an order of magnitude slower (see docs/benchmarks.md): fewer records, same rates.
         stairs.add(pipeline("full pipeline, RocksDB (incremental)", Stage.ALL, true,
                 base.with(Settings.STATE_BACKEND, "rocksdb").with(Settings.GEN_EVENTS, rocksDbRecords)));
@@ -77,6 +86,9 @@ public final class Benchmark {
                 base.with(Settings.CHECKPOINT_INTERVAL, "1s")));
         stairs.add(pipeline("full pipeline, heap, checkpoint every 60 s", Stage.ALL, true,
                 base.with(Settings.CHECKPOINT_INTERVAL, "60s")));
+
+        long latencyRate = Math.max(100, Math.round(full.perWallSecond() / 2 / 100) * 100);
+        String latency = latencySeconds > 0 ? latency(latencyRate) : "";
 
         Measurement baseline = detector("purchases → keyBy → discard", null);
         Measurement naive = detector("naive sliding windows", "naive");
@@ -95,6 +107,7 @@ public final class Benchmark {
         for (Measurement m : stairs) {
             r.append(m.row()).append('\n');
         }
+        r.append(latency);
         r.append(String.format(Locale.ROOT, "%nHigh-spend detectors on %,d parsed purchases (10,000 users, 5 min window, "
                 + "1 min slide):%n%n", purchases));
         r.append(Measurement.header()).append('\n');
@@ -133,6 +146,56 @@ public final class Benchmark {
                     .build(env, stage);
             env.execute("bench");
         });
+    }
+
+    /**
+     * The full pipeline on heap state for {@link #latencySeconds} at {@code rate} events per second (half the
+     * maximum), with event time following the wall clock; the pageviews and high-spend results go to latency probes.
+     */
+    private String latency(long rate) throws Exception {
+        String dir = work.resolve("run-" + System.nanoTime()).toString();
+        long delay = base.duration(Settings.WATERMARK_DELAY).toMillis();
+        // No end of input: at an end every window would fire at once. The run is cancelled after latencySeconds, and
+        // only results of windows that closed as event time passed are measured.
+        // No late events either: a window that only late events fill gets its first result long after its end.
+        AppConfig c = base.with(Settings.GEN_RATE, rate).with(Settings.GEN_EVENTS, 0).with(Settings.GEN_LATE_FRACTION, 0)
+                .with(Settings.GEN_START, "now")
+                .with(Settings.OUTPUT_PATH, dir + "/out").with(Settings.CHECKPOINT_DIR, dir + "/checkpoints");
+        OutputSinks d = OutputSinks.discarding();
+        // Event time starts at the wall clock when the job is built; the first record comes a start-up later, and
+        // the rate limiter never catches up: the generated event time trails the clock by that constant. It is
+        // measured at the dedup output (wall clock − event time, median) and reported, and subtracted below.
+        OutputSinks probes = new OutputSinks(new LatencyProbe<ClickEvent>("event-time-lag", 0, e -> e.ts), d.deadLetters,
+                new LatencyProbe<PageviewCount>("pageviews", delay, p -> p.revision == 0 ? p.windowEnd : null),
+                d.sessions,
+                new LatencyProbe<Alert>("high-spend", delay,
+                        a -> a.code.equals(HighSpend.CODE) && a.revision == 0 ? a.windowEnd : null),
+                d.userSpend, d.late, d.attribution, d.conversions, d.clickToPurchase);
+        out.printf(Locale.ROOT, "running: latency, full pipeline at %,d events/s for %d s%n", rate, latencySeconds);
+        Measurement m = Measurement.of("latency", rate * latencySeconds, () -> {
+            StreamExecutionEnvironment env = environment(c);
+            new ClickstreamJob(c, Sources.fromConfig(c, System.currentTimeMillis()), probes).build(env, Stage.ALL);
+            JobClient job = env.executeAsync("bench-latency");
+            Thread.sleep(latencySeconds * 1000);
+            job.cancel().get();
+        });
+        StringBuilder r = new StringBuilder(String.format(Locale.ROOT, "%nLatency: the full pipeline (heap) at %,d events "
+                + "per second (half the maximum wall rate above) for %d s, event time following the wall clock. For each "
+                + "result: wall clock at emission − (window end + watermark delay %d ms), the earliest moment the window "
+                + "can close (%.1f CPU-s, peak heap %,d MiB).%n%n", rate, latencySeconds, delay, m.cpuSeconds,
+                m.peakHeapBytes / (1024 * 1024)));
+        long lag = LatencyProbe.quantile(LatencyProbe.samples("event-time-lag"), 0.5);
+        r.append(String.format(Locale.ROOT, "Generated event time trailed the wall clock by %,d ms at the dedup output "
+                + "(median; the job's start-up, as the rate limiter never catches up): subtracted below.%n%n", lag));
+        r.append("| output | results | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n");
+        for (String name : new String[] {"pageviews", "high-spend"}) {
+            List<Long> s = LatencyProbe.samples(name);
+            r.append(String.format(Locale.ROOT, "| %s | %,d | %d | %d | %d |%n", name, s.size(),
+                    LatencyProbe.quantile(s, 0.5) - lag, LatencyProbe.quantile(s, 0.99) - lag,
+                    s.isEmpty() ? -1 : s.get(s.size() - 1) - lag));
+        }
+        out.print(r);
+        return r.toString();
     }
 
     /** One detector on {@code purchases} parsed purchases, net of the same run with one purchase. */

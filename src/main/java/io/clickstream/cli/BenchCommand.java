@@ -28,6 +28,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "Generated records for the RocksDB run (default a tenth of --events).")
     Long rocksDbEvents;
 
+    @Option(names = "--latency-seconds", paramLabel = "N",
+            description = "How long the latency run lasts, at half the maximum rate (default 150; 0 to skip it).")
+    long latencySeconds = 150;
+
     @Option(names = "--work", paramLabel = "DIR", description = "Where outputs and checkpoints go (default target/bench).")
     Path work = Path.of("target", "bench");
 
@@ -48,7 +52,8 @@ public class BenchCommand implements Callable<Integer> {
                 new Object[] {Settings.PROMETHEUS_PORT, 0}));
         Files.createDirectories(work);
         String text = new Benchmark(c, events, purchases,
-                rocksDbEvents != null ? rocksDbEvents : Math.max(1, events / 10), work.toAbsolutePath(), System.out).run();
+                rocksDbEvents != null ? rocksDbEvents : Math.max(1, events / 10), latencySeconds, work.toAbsolutePath(),
+                System.out).run();
         System.out.println();
         System.out.println(text);
         if (report != null) {

@@ -48,6 +48,9 @@ final class CloudJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Our records and state never fall back to Kryo; fail at graph build if one would.
         env.getConfig().disableGenericTypes();
+        // Latency knobs are the job's, not the service's (docs/benchmarks.md, latency).
+        env.getConfig().setAutoWatermarkInterval(config.duration(Settings.WATERMARK_INTERVAL).toMillis());
+        env.setBufferTimeout(config.duration(Settings.BUFFER_TIMEOUT).toMillis());
         String scripts = config.string(Settings.SQL_SCRIPTS);
         if (scripts.isEmpty()) {
             ClickstreamJob.fromConfig(config).build(env);

@@ -107,6 +107,14 @@ public final class Settings {
             "when watermarks are emitted: per-event makes replays deterministic, periodic is cheaper; "
                     + "auto is per-event for file replays and periodic otherwise",
             "auto", "per-event", "periodic");
+    public static final Setting WATERMARK_INTERVAL = define("event-time", "watermark-interval", DURATION, "200ms",
+            "how often periodic watermarks are emitted; a window result waits up to this long after its end plus the "
+                    + "watermark delay (docs/benchmarks.md, latency)");
+
+    // pipeline: how records move between operators
+    public static final Setting BUFFER_TIMEOUT = define("pipeline", "buffer-timeout", DURATION, "100ms",
+            "longest time a network buffer waits to fill before it is sent to the next operator; lower means less "
+                    + "latency per shuffle and more CPU per record (docs/benchmarks.md, latency)");
 
     // validation
     public static final Setting MAX_RECORD_BYTES = define("validation", "max-record-bytes", INT, "1048576",

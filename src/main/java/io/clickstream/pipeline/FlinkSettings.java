@@ -5,6 +5,7 @@ import io.clickstream.config.Settings;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -41,6 +42,8 @@ public final class FlinkSettings {
         // second one although every class it needs comes from the application class path.
         f.setString("classloader.check-leaked-classloader", "false");
         f.set(CoreOptions.DEFAULT_PARALLELISM, parallelism(c));
+        f.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, c.duration(Settings.WATERMARK_INTERVAL));
+        f.set(ExecutionOptions.BUFFER_TIMEOUT, c.duration(Settings.BUFFER_TIMEOUT));
         return f;
     }
 
