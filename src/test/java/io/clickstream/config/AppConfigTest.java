@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AppConfigTest {
     private static final String VALID_GROUPS =
-            "valid groups: source, generator, kinesis, s3, event-time, validation, dedup, analytics, journeys, checkpoint, faults, output, run";
+            "valid groups: source, generator, kinesis, s3, event-time, pipeline, validation, dedup, analytics, journeys, checkpoint, faults, output, sql, run";
 
     private static final String MSF_FILE = "["
             + "{\"PropertyGroupId\":\"event-time\",\"PropertyMap\":{\"watermark-delay\":\"5s\"}},"
@@ -176,7 +176,7 @@ class AppConfigTest {
         assertThatThrownBy(() -> AppConfig.defaults().with("event-time.watermark-dealy=5s"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("unknown key 'watermark-dealy' in property group 'event-time' "
-                        + "(did you mean 'watermark-delay'?); valid keys: watermark-delay, idleness, watermark-emit");
+                        + "(did you mean 'watermark-delay'?); valid keys: watermark-delay, idleness, watermark-emit, watermark-interval");
     }
 
     @Test
@@ -184,7 +184,7 @@ class AppConfigTest {
         assertThatThrownBy(() -> AppConfig.defaults().with("event-time.qqqqqqqqqqqqq=5s"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("unknown key 'qqqqqqqqqqqqq' in property group 'event-time'; "
-                        + "valid keys: watermark-delay, idleness, watermark-emit");
+                        + "valid keys: watermark-delay, idleness, watermark-emit, watermark-interval");
     }
 
     @Test
