@@ -16,10 +16,12 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * SQL scripts as one Flink job:
@@ -51,6 +53,8 @@ public final class SqlJob {
 
     private static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'((?:[^']|'')*)'");
 
+    private static final Pattern EXECUTE_STATEMENT_SET = Pattern.compile("^EXECUTE\\s+STATEMENT\\s+SET\\s+BEGIN\\s+");
+
     private final AppConfig config;
     private final ClickstreamJob ingest;
     private final List<SqlScript> scripts;
@@ -69,14 +73,14 @@ public final class SqlJob {
             throw new SqlScriptException("no SQL script given; name one or more .sql files, e.g. sql/pageviews_1m.sql");
         }
         List<SqlScript> scripts = locations.stream().map(l -> SqlScript.load(l.trim(), config::text))
-                .collect(java.util.stream.Collectors.toList());
+                .collect(Collectors.toList());
         return new SqlJob(config, ClickstreamJob.fromConfig(config), scripts);
     }
 
     /** The script locations of a comma-separated {@code sql.scripts} value. */
     public static List<String> locations(String setting) {
-        return java.util.Arrays.stream(setting.split(",")).map(String::trim).filter(x -> !x.isEmpty())
-                .collect(java.util.stream.Collectors.toList());
+        return Arrays.stream(setting.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .collect(Collectors.toList());
     }
 
     /** Adds the ingest (unless {@code sql.clicks=none}) and every script's statements to {@code env}. */
@@ -137,7 +141,7 @@ public final class SqlJob {
         String text = s.text;
         String upper = text.toUpperCase(Locale.ROOT);
         // EXECUTE STATEMENT SET BEGIN INSERT …; INSERT …; END; — the script is one statement set anyway.
-        Matcher set = Pattern.compile("^EXECUTE\\s+STATEMENT\\s+SET\\s+BEGIN\\s+").matcher(upper);
+        Matcher set = EXECUTE_STATEMENT_SET.matcher(upper);
         if (set.find()) {
             text = text.substring(set.end());
             upper = upper.substring(set.end());
@@ -148,7 +152,7 @@ public final class SqlJob {
         Matcher setting = SET.matcher(text);
         if (setting.matches()) {
             // SET is a SQL-client statement, not one a TableEnvironment executes: applied here to the table config.
-            tables.getConfig().getConfiguration().setString(setting.group(1), setting.group(2));
+            tables.getConfig().getConfiguration().setString(setting.group(1), setting.group(2).replace("''", "'"));
             return 0;
         }
         if (upper.startsWith("SET") || upper.startsWith("RESET")) {
