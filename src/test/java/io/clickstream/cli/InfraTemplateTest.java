@@ -92,7 +92,9 @@ class InfraTemplateTest {
         List<Object> groups = list(map(map(app.get("ApplicationConfiguration")).get("EnvironmentProperties")).get("PropertyGroups"));
         Map<String, Map<String, Setting>> schema = Settings.byGroup();
         Map<String, Properties> properties = new LinkedHashMap<>();
-        for (Object g : groups) {
+        for (Object entry : groups) {
+            // A group present only under a condition ({Fn::If: [condition, group, AWS::NoValue]}): check the group.
+            Object g = map(entry).containsKey("Fn::If") ? list(map(entry).get("Fn::If")).get(1) : entry;
             String id = (String) map(g).get("PropertyGroupId");
             assertThat(schema).as("property group %s", id).containsKey(id);
             Properties p = new Properties();
