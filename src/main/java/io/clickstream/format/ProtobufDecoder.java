@@ -33,6 +33,7 @@ public final class ProtobufDecoder implements RecordDecoder {
                     + e.getMessage() + " (truncated or corrupted record, or not protobuf at all)");
         }
         checkWireTypes(m.getUnknownFields());
+        checkRequiredWithUnknown(m);
         return field -> {
             switch (field) {
                 case "eventId":
@@ -76,6 +77,26 @@ public final class ProtobufDecoder implements RecordDecoder {
                     + ours.getType().name().toLowerCase() + " (" + wireType(expected) + "); the record looks written "
                     + "with an incompatible schema (a field's type changed under the same number). Fix the producer's "
                     + ".proto: give a changed field a new number (docs/formats.md)");
+        }
+    }
+
+    /**
+     * Required fields absent while unknown numbers are present: most likely not a sparse record of ours but one of
+     * another schema (renumbered fields), so say that instead of only "missing".
+     */
+    private static void checkRequiredWithUnknown(ClickEventProtos.ClickEvent m) throws InvalidRecord {
+        if (m.getUnknownFields().asMap().isEmpty()) {
+            return;
+        }
+        String missing = m.getEventId().isEmpty() ? "eventId" : m.getUserId().isEmpty() ? "userId"
+                : m.getType().isEmpty() ? "type" : m.getUrl().isEmpty() ? "url" : !m.hasTs() ? "ts" : null;
+        if (missing != null) {
+            int number = ClickEventProtos.ClickEvent.getDescriptor().getFields().stream()
+                    .filter(f -> f.getJsonName().equals(missing)).findFirst().orElseThrow().getNumber();
+            throw new InvalidRecord(Reason.SCHEMA_MISMATCH, "required field '" + missing + "' (number " + number
+                    + ") is missing, and the record carries field numbers unknown to click_event.proto "
+                    + m.getUnknownFields().asMap().keySet() + ": it looks written with an incompatible schema "
+                    + "(fields renumbered?). Fix the producer's .proto (docs/formats.md)");
         }
     }
 
