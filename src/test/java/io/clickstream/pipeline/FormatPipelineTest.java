@@ -133,6 +133,15 @@ class FormatPipelineTest {
                     .as("dead letters counted as %s", reason)
                     .isEqualTo(badByReason.getOrDefault(reason, 0).longValue());
         }
+
+        // Dead-letter replay in the same format: every record is its original bytes again, still invalid.
+        AppConfig replay = Pipelines.fileReplay(out.resolve(OutputSinks.DLQ), work.resolve("replay"))
+                .with(Settings.SOURCE_TYPE, "dlq")
+                .with(Settings.SOURCE_FORMAT, format.wireName());
+        Path replayOut = Pipelines.runToEnd(replay);
+        assertThat(OutputFiles.jsonLines(replayOut.resolve(OutputSinks.DLQ)).stream()
+                .map(line -> Base64.getEncoder().encodeToString(Json.read(line, DeadLetter.class).rawBytes())))
+                .containsExactlyInAnyOrderElementsOf(badPayloads);
     }
 
     @Test
