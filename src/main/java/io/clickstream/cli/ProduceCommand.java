@@ -4,7 +4,10 @@ import io.clickstream.aws.KinesisClients;
 import io.clickstream.aws.KinesisProducer;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
+import io.clickstream.format.InputFormat;
+import io.clickstream.format.LengthDelimited;
 import io.clickstream.source.EventGenerator;
+import io.clickstream.source.GeneratedRecordEncoder;
 import io.clickstream.source.Sources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +28,8 @@ import java.util.concurrent.Callable;
 
 /** {@code clickstream produce}: sends generated or replayed records to a Kinesis stream. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = "Sends generated events (--events N) or the lines of a file (--input FILE) to a Kinesis "
-                + "stream with PutRecords, partitioned by user.")
+        description = "Sends generated events (--events N) or the records of a file (--input FILE) to a Kinesis "
+                + "stream with PutRecords, partitioned by user, one Kinesis record per event, in --format.")
 public class ProduceCommand implements Callable<Integer> {
     @Option(names = "--stream", paramLabel = "NAME", description = "Target stream (default: kinesis.stream).")
     String stream;
@@ -34,8 +37,13 @@ public class ProduceCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "N", description = "Send N generated records.")
     Long events;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "Send the lines of a JSON-lines file as they are.")
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "Send the records of a file as they are: the lines of a JSON-lines file, or the length-delimited records of an Avro/Protobuf file (--format).")
     Path input;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "json (default: source.format), avro or protobuf: how generated events are encoded and how --input is framed.")
+    String format;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "0", description = "Records per second, 0 for as fast as possible.")
     long rate;
@@ -58,10 +66,12 @@ public class ProduceCommand implements Callable<Integer> {
         AppConfig c = config.resolve(Arrays.asList(
                 new Object[] {Settings.GEN_SEED, seed},
                 new Object[] {Settings.GEN_START, start},
-                new Object[] {Settings.KINESIS_STREAM, stream}));
+                new Object[] {Settings.KINESIS_STREAM, stream},
+                new Object[] {Settings.SOURCE_FORMAT, format}));
         String target = c.string(Settings.KINESIS_STREAM);
-        Iterator<byte[]> records = input != null ? lines(input)
-                : generated(new EventGenerator(Sources.generatorSettings(c, System.currentTimeMillis())), events);
+        InputFormat f = InputFormat.fromConfig(c);
+        Iterator<byte[]> records = input != null ? (f.lengthDelimited() ? frames(input) : lines(input))
+                : generated(new EventGenerator(Sources.generatorSettings(c, System.currentTimeMillis())), events, f);
         String endpoint = KinesisClients.producerEndpoint(c);
         System.out.println("producing to stream '" + target + "' at " + (endpoint.isEmpty() ? "AWS " + c.string(Settings.KINESIS_REGION) : endpoint));
         try (KinesisClient client = KinesisClients.create(c)) {
@@ -72,6 +82,11 @@ public class ProduceCommand implements Callable<Integer> {
     }
 
     static Iterator<byte[]> generated(EventGenerator g, long count) {
+        return generated(g, count, InputFormat.JSON);
+    }
+
+    static Iterator<byte[]> generated(EventGenerator g, long count, InputFormat format) {
+        GeneratedRecordEncoder encoder = new GeneratedRecordEncoder(format);
         return new Iterator<>() {
             long left = count;
 
@@ -85,7 +100,50 @@ public class ProduceCommand implements Callable<Integer> {
                 if (left-- <= 0) {
                     throw new NoSuchElementException();
                 }
-                return g.next().payload;
+                return encoder.encode(g.next()).payload;
+            }
+        };
+    }
+
+    /**
+     * The records of a length-delimited file (Avro, Protobuf), as the file source frames them. A file that ends
+     * inside a record stops the producer with the record's number: what was sent before stays sent.
+     */
+    static Iterator<byte[]> frames(Path file) throws IOException {
+        LengthDelimited.Reader reader = new LengthDelimited.Reader(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+        return new Iterator<>() {
+            long number;
+            byte[] next = read();
+
+            private byte[] read() {
+                try {
+                    LengthDelimited.Frame f = reader.next();
+                    if (f == null) {
+                        return null;
+                    }
+                    number++;
+                    if (f.error != null) {
+                        throw new IOException(file + ", record " + number + ": " + f.error);
+                    }
+                    return f.bytes;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public byte[] next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                byte[] current = next;
+                next = read();
+                return current;
             }
         };
     }

@@ -28,8 +28,12 @@ public final class Settings {
     public static final Setting SOURCE_TYPE = choice("source", "type", "generator",
             "where events come from; dlq replays the raw records of a dead-letter output", "generator", "file",
             "kinesis", "dlq");
+    public static final Setting SOURCE_FORMAT = choice("source", "format", "json",
+            "wire format of every input record (generator, file, kinesis, dlq replay): json (files: one record per line), "
+                    + "avro (single-object encoding) or protobuf (click_event.proto); avro and protobuf files are "
+                    + "length-delimited. See docs/formats.md", "json", "avro", "protobuf");
     public static final Setting SOURCE_FILE_PATH = define("source", "file.path", STRING, "",
-            "the JSON-lines file replayed when source.type is file; the dead-letter folder (or one file) when dlq");
+            "the file replayed when source.type is file (JSON lines, or length-delimited records: see source.format); the dead-letter folder (or one file) when dlq");
     public static final Setting SOURCE_DLQ_REASONS = define("source", "dlq.reasons", STRING, "",
             "with source.type dlq: replay only dead letters of these reasons (comma-separated, e.g. "
                     + "OVERSIZED,FUTURE_TIMESTAMP); empty for all");

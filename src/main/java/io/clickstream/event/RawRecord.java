@@ -10,6 +10,11 @@ public class RawRecord {
     /** Position within the source, e.g. {@code events.jsonl:17} or {@code shardId-000000000001:4960…}. */
     public String origin;
     public byte[] payload;
+    /**
+     * Set by a file reader when the record's framing is damaged (e.g. a length-delimited file ends inside it):
+     * what is wrong. The record is then dead-lettered as UNDECODABLE with this message. Null normally.
+     */
+    public String framingError;
 
     public RawRecord() {}
 

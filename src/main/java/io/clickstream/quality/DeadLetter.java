@@ -51,7 +51,7 @@ public class DeadLetter {
     }
 
     /** The text of {@code raw} if it is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), else null. */
-    static String strictUtf8(byte[] raw) {
+    public static String strictUtf8(byte[] raw) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -1,15 +1,13 @@
 package io.clickstream.quality;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import io.clickstream.event.RawRecord;
+import io.clickstream.format.DecodedRecord;
+import io.clickstream.format.FieldValue;
+import io.clickstream.format.JsonDecoder;
+import io.clickstream.format.RecordDecoder;
 
-import java.io.IOException;
 import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,46 +22,55 @@ import org.apache.flink.util.TimeUtils;
  * Parses and validates one raw record. A pure function of the record and the wall clock
  * (the clock only judges {@link Reason#FUTURE_TIMESTAMP}), so it is tested without Flink
  * and shared by every source.
+ *
+ * <p>Decoding is per input format ({@link RecordDecoder}: JSON, Avro, Protobuf); the rules below are the same
+ * for all of them, so a bad value gets the same reason and message whatever format carried it.
  */
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    static final String REQUIRED = "every event needs eventId, userId, type, url and ts";
+    public static final String REQUIRED = "every event needs eventId, userId, type, url and ts";
 
     private final int maxRecordBytes;
     private final long maxFutureMillis;
     private final Clock clock;
-    private transient ObjectMapper mapper;
+    private final RecordDecoder decoder;
 
+    /** A parser for JSON records. */
     public EventParser(int maxRecordBytes, Duration maxFuture, Clock clock) {
+        this(maxRecordBytes, maxFuture, clock, new JsonDecoder());
+    }
+
+    public EventParser(int maxRecordBytes, Duration maxFuture, Clock clock, RecordDecoder decoder) {
         this.maxRecordBytes = maxRecordBytes;
         this.maxFutureMillis = maxFuture.toMillis();
         this.clock = clock;
+        this.decoder = decoder;
     }
 
     public ParseResult parse(RawRecord raw) {
         try {
-            return ParseResult.valid(validate(raw.payload));
-        } catch (Invalid e) {
-            return ParseResult.invalid(DeadLetter.of(e.reason, e.getMessage(), raw.source, raw.origin, raw.payload));
+            return ParseResult.valid(validate(raw));
+        } catch (InvalidRecord e) {
+            return ParseResult.invalid(DeadLetter.of(e.reason(), e.getMessage(), raw.source, raw.origin, raw.payload));
         }
     }
 
-    private ClickEvent validate(byte[] payload) throws Invalid {
+    private ClickEvent validate(RawRecord raw) throws InvalidRecord {
+        byte[] payload = raw.payload;
         if (payload.length > maxRecordBytes) {
-            throw new Invalid(Reason.OVERSIZED, "record is " + payload.length + " bytes; the limit is "
+            throw new InvalidRecord(Reason.OVERSIZED, "record is " + payload.length + " bytes; the limit is "
                     + maxRecordBytes + " (validation.max-record-bytes)");
         }
-        JsonNode root = readJson(payload);
-        if (!root.isObject()) {
-            throw new Invalid(Reason.NOT_AN_OBJECT,
-                    "expected a JSON object, got " + root.getNodeType().name().toLowerCase() + "; " + REQUIRED);
+        if (raw.framingError != null) {
+            throw new InvalidRecord(Reason.UNDECODABLE, raw.framingError);
         }
+        DecodedRecord root = decoder.decode(payload);
         ClickEvent e = new ClickEvent();
         e.eventId = requiredString(root, "eventId");
         e.userId = requiredString(root, "userId");
         String typeName = requiredString(root, "type");
-        e.type = EventType.fromWireName(typeName).orElseThrow(() -> new Invalid(Reason.UNKNOWN_EVENT_TYPE,
+        e.type = EventType.fromWireName(typeName).orElseThrow(() -> new InvalidRecord(Reason.UNKNOWN_EVENT_TYPE,
                 "type '" + typeName + "' is unknown; expected one of " + EventType.choices()));
         e.url = requiredString(root, "url");
         e.ts = timestamp(root);
@@ -74,92 +81,55 @@ public final class EventParser implements Serializable {
         return e;
     }
 
-    private JsonNode readJson(byte[] payload) throws Invalid {
-        if (payload.length == 0) {
-            throw new Invalid(Reason.MALFORMED_JSON, "empty record; " + REQUIRED);
+    private static String requiredString(DecodedRecord root, String field) throws InvalidRecord {
+        FieldValue n = root.get(field);
+        if (n == null) {
+            throw new InvalidRecord(Reason.MISSING_FIELD, "field '" + field + "' is missing; " + REQUIRED);
         }
-        // Decode strictly first: Jackson would let some ill-formed UTF-8 through and would guess UTF-16.
-        String text = DeadLetter.strictUtf8(payload);
-        if (text == null) {
-            throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON: the record is not well-formed UTF-8");
+        if (!n.isText()) {
+            throw new InvalidRecord(Reason.WRONG_TYPE, "field '" + field + "' must be a string, got "
+                    + n.typeName() + " " + n.literal());
         }
-        try {
-            JsonNode root = mapper().readTree(text);
-            if (root == null || root.isMissingNode()) {
-                throw new Invalid(Reason.MALFORMED_JSON, "empty record (only whitespace); " + REQUIRED);
-            }
-            return root;
-        } catch (JsonProcessingException ex) {
-            throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON"
-                    + (ex.getLocation() == null || ex.getLocation().getCharOffset() < 0 ? ""
-                            : " at character " + ex.getLocation().getCharOffset())
-                    + ": " + firstClause(ex.getOriginalMessage()));
-        } catch (IOException ex) {
-            throw new Invalid(Reason.MALFORMED_JSON, "not valid JSON: " + ex.getMessage());
+        if (n.text().isBlank()) {
+            throw new InvalidRecord(Reason.MISSING_FIELD, "field '" + field + "' is empty; " + REQUIRED);
         }
+        return n.text();
     }
 
-    /** Jackson's message without its source excerpt and hints, which only repeat the payload. */
-    private static String firstClause(String message) {
-        String m = message == null ? "" : message;
-        for (String cut : new String[] {" (start marker", "\n", " at [Source"}) {
-            int i = m.indexOf(cut);
-            if (i > 0) {
-                m = m.substring(0, i);
-            }
-        }
-        return m;
-    }
-
-    private static String requiredString(JsonNode root, String field) throws Invalid {
-        JsonNode n = root.get(field);
-        if (n == null || n.isNull()) {
-            throw new Invalid(Reason.MISSING_FIELD, "field '" + field + "' is missing; " + REQUIRED);
-        }
-        if (!n.isTextual()) {
-            throw new Invalid(Reason.WRONG_TYPE, "field '" + field + "' must be a string, got "
-                    + n.getNodeType().name().toLowerCase() + " " + n);
-        }
-        if (n.textValue().isBlank()) {
-            throw new Invalid(Reason.MISSING_FIELD, "field '" + field + "' is empty; " + REQUIRED);
-        }
-        return n.textValue();
-    }
-
-    private static String optionalString(JsonNode root, String field) throws Invalid {
-        JsonNode n = root.get(field);
-        if (n == null || n.isNull()) {
+    private static String optionalString(DecodedRecord root, String field) throws InvalidRecord {
+        FieldValue n = root.get(field);
+        if (n == null) {
             return null;
         }
-        if (!n.isTextual()) {
-            throw new Invalid(Reason.WRONG_TYPE, "field '" + field + "' must be a string when present, got "
-                    + n.getNodeType().name().toLowerCase() + " " + n);
+        if (!n.isText()) {
+            throw new InvalidRecord(Reason.WRONG_TYPE, "field '" + field + "' must be a string when present, got "
+                    + n.typeName() + " " + n.literal());
         }
-        return n.textValue();
+        return n.text();
     }
 
-    private long timestamp(JsonNode root) throws Invalid {
-        JsonNode n = root.get("ts");
-        if (n == null || n.isNull()) {
-            throw new Invalid(Reason.MISSING_FIELD, "field 'ts' is missing; " + REQUIRED);
+    private long timestamp(DecodedRecord root) throws InvalidRecord {
+        FieldValue n = root.get("ts");
+        if (n == null) {
+            throw new InvalidRecord(Reason.MISSING_FIELD, "field 'ts' is missing; " + REQUIRED);
         }
         long ts;
-        if (n.isIntegralNumber() && n.canConvertToLong()) {
+        if (n.isLong()) {
             ts = n.longValue();
-        } else if (n.isTextual()) {
-            ts = parseIso(n.textValue()).orElseThrow(() -> new Invalid(Reason.WRONG_TYPE, "field 'ts' value '"
-                    + n.textValue() + "' is not an ISO-8601 instant such as 2024-11-25T01:20:00.123Z"));
+        } else if (n.isText()) {
+            ts = parseIso(n.text()).orElseThrow(() -> new InvalidRecord(Reason.WRONG_TYPE, "field 'ts' value '"
+                    + n.text() + "' is not an ISO-8601 instant such as 2024-11-25T01:20:00.123Z"));
         } else {
-            throw new Invalid(Reason.WRONG_TYPE, "field 'ts' must be epoch milliseconds (an integer) or an "
-                    + "ISO-8601 string, got " + n.getNodeType().name().toLowerCase() + " " + n);
+            throw new InvalidRecord(Reason.WRONG_TYPE, "field 'ts' must be epoch milliseconds (an integer) or an "
+                    + "ISO-8601 string, got " + n.typeName() + " " + n.literal());
         }
         if (ts < 0) {
-            throw new Invalid(Reason.OUT_OF_RANGE, "field 'ts' is " + ts + ", before 1970; expected epoch milliseconds");
+            throw new InvalidRecord(Reason.OUT_OF_RANGE, "field 'ts' is " + ts + ", before 1970; expected epoch milliseconds");
         }
         long limit = clock.millis() + maxFutureMillis;
         if (ts > limit) {
             // No clock reading in the message: a replay must produce the same dead letter.
-            throw new Invalid(Reason.FUTURE_TIMESTAMP, "field 'ts' is " + Instant.ofEpochMilli(ts) + ", more than "
+            throw new InvalidRecord(Reason.FUTURE_TIMESTAMP, "field 'ts' is " + Instant.ofEpochMilli(ts) + ", more than "
                     + TimeUtils.formatWithHighestUnit(Duration.ofMillis(maxFutureMillis))
                     + " ahead of the wall clock (validation.max-future); check the producer's clock and time unit");
         }
@@ -178,42 +148,22 @@ public final class EventParser implements Serializable {
         }
     }
 
-    private static Double spend(JsonNode root, EventType type) throws Invalid {
-        JsonNode n = root.get("spend");
-        if (n == null || n.isNull()) {
+    private static Double spend(DecodedRecord root, EventType type) throws InvalidRecord {
+        FieldValue n = root.get("spend");
+        if (n == null) {
             if (type == EventType.PURCHASE) {
-                throw new Invalid(Reason.MISSING_FIELD, "field 'spend' is missing; a purchase must carry its spend");
+                throw new InvalidRecord(Reason.MISSING_FIELD, "field 'spend' is missing; a purchase must carry its spend");
             }
             return null;
         }
         if (!n.isNumber()) {
-            throw new Invalid(Reason.WRONG_TYPE, "field 'spend' must be a number, got "
-                    + n.getNodeType().name().toLowerCase() + " " + n);
+            throw new InvalidRecord(Reason.WRONG_TYPE, "field 'spend' must be a number, got "
+                    + n.typeName() + " " + n.literal());
         }
         double spend = n.doubleValue() + 0.0;   // -0.0 becomes 0.0
         if (!(spend >= 0) || Double.isInfinite(spend)) {
-            throw new Invalid(Reason.OUT_OF_RANGE, "field 'spend' is " + n + "; it must be a finite number >= 0");
+            throw new InvalidRecord(Reason.OUT_OF_RANGE, "field 'spend' is " + n.literal() + "; it must be a finite number >= 0");
         }
         return spend;
-    }
-
-    private ObjectMapper mapper() {
-        if (mapper == null) {
-            mapper = new ObjectMapper()
-                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        }
-        return mapper;
-    }
-
-    /** A validation failure; carries the reason code. Never escapes {@link #parse}. */
-    private static final class Invalid extends Exception {
-        private static final long serialVersionUID = 1L;
-        final Reason reason;
-
-        Invalid(Reason reason, String message) {
-            super(message, null, false, false);
-            this.reason = reason;
-        }
     }
 }

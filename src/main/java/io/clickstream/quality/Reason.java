@@ -17,5 +17,15 @@ public enum Reason {
     /** The record is larger than {@code validation.max-record-bytes}. */
     OVERSIZED,
     /** The event time is further ahead of the wall clock than {@code validation.max-future}. */
-    FUTURE_TIMESTAMP
+    FUTURE_TIMESTAMP,
+    /**
+     * Avro or Protobuf: the body does not decode (truncated, garbage, empty, no Avro single-object header, or a
+     * file whose framing ends inside a record). JSON keeps its own name for this: {@link #MALFORMED_JSON}.
+     */
+    UNDECODABLE,
+    /**
+     * Avro or Protobuf: the record was written with a schema the pipeline cannot read: an unknown or incompatible
+     * Avro writer schema, or a Protobuf field whose wire type does not match {@code click_event.proto}.
+     */
+    SCHEMA_MISMATCH
 }

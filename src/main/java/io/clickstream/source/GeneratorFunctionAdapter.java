@@ -1,6 +1,7 @@
 package io.clickstream.source;
 
 import io.clickstream.event.RawRecord;
+import io.clickstream.format.InputFormat;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
@@ -12,15 +13,24 @@ public class GeneratorFunctionAdapter implements GeneratorFunction<Long, RawReco
     private static final long serialVersionUID = 1L;
 
     private final GeneratorSettings settings;
+    private final InputFormat format;
     private transient EventGenerator generator;
+    private transient GeneratedRecordEncoder encoder;
 
     public GeneratorFunctionAdapter(GeneratorSettings settings) {
+        this(settings, InputFormat.JSON);
+    }
+
+    /** Records encoded in {@code format} (the same events as JSON, see {@link GeneratedRecordEncoder}). */
+    public GeneratorFunctionAdapter(GeneratorSettings settings, InputFormat format) {
         this.settings = settings;
+        this.format = format;
     }
 
     @Override
     public void open(SourceReaderContext readerContext) {
         generator = new EventGenerator(settings);
+        encoder = new GeneratedRecordEncoder(format);
     }
 
     @Override
@@ -29,6 +39,6 @@ public class GeneratorFunctionAdapter implements GeneratorFunction<Long, RawReco
             generator = new EventGenerator(settings);
         }
         generator.skipTo(index);
-        return new RawRecord("generator", "#" + index, generator.next().payload);
+        return new RawRecord("generator", "#" + index, encoder.encode(generator.next()).payload);
     }
 }

@@ -1,0 +1,25 @@
+package io.clickstream.format;
+
+import io.clickstream.quality.InvalidRecord;
+
+import java.io.Serializable;
+
+/**
+ * Bytes → fields, for one input format. Only decoding: the rules every event must meet (required fields, type,
+ * time range, spend) are applied afterwards by {@link io.clickstream.quality.EventParser}, the same for all formats.
+ */
+public interface RecordDecoder extends Serializable {
+    /** Decodes one record; throws with reason MALFORMED_JSON/NOT_AN_OBJECT (JSON) or UNDECODABLE/SCHEMA_MISMATCH. */
+    DecodedRecord decode(byte[] payload) throws InvalidRecord;
+
+    static RecordDecoder forFormat(InputFormat format) {
+        switch (format) {
+            case AVRO:
+                return AvroDecoder.latest();
+            case PROTOBUF:
+                return new ProtobufDecoder();
+            default:
+                return new JsonDecoder();
+        }
+    }
+}
