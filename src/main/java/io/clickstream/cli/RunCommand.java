@@ -44,6 +44,10 @@ public class RunCommand implements Callable<Integer> {
             description = "The JSON-lines file to replay (--source file), or the dead-letter folder (--source dlq).")
     String input;
 
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Input format: json (default), avro or protobuf (docs/formats.md).")
+    String format;
+
     @Option(names = "--output", paramLabel = "DIR", description = "Root of every output: a directory or s3://bucket/prefix (default ./out).")
     String output;
 
@@ -84,6 +88,7 @@ public class RunCommand implements Callable<Integer> {
         return config.resolve(Arrays.asList(
                 new Object[] {Settings.SOURCE_TYPE, source},
                 new Object[] {Settings.SOURCE_FILE_PATH, input},
+                new Object[] {Settings.SOURCE_FORMAT, format},
                 new Object[] {Settings.OUTPUT_PATH, output},
                 new Object[] {Settings.PARALLELISM, parallelism},
                 new Object[] {Settings.GEN_RATE, rate},
