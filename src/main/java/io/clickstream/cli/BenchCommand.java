@@ -32,6 +32,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "How long the latency run lasts, at half the maximum rate (default 150; 0 to skip it).")
     long latencySeconds = 150;
 
+    @Option(names = "--latency-rate", paramLabel = "N",
+            description = "Events per second of the latency run (default: half the maximum wall rate measured).")
+    long latencyRate;
+
     @Option(names = "--work", paramLabel = "DIR", description = "Where outputs and checkpoints go (default target/bench).")
     Path work = Path.of("target", "bench");
 
@@ -53,7 +57,7 @@ public class BenchCommand implements Callable<Integer> {
         Files.createDirectories(work);
         String text = new Benchmark(c, events, purchases,
                 rocksDbEvents != null ? rocksDbEvents : Math.max(1, events / 10), latencySeconds, work.toAbsolutePath(),
-                System.out).run();
+                System.out).latencyRate(latencyRate).run();
         System.out.println();
         System.out.println(text);
         if (report != null) {

@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code clickstream produce}: sends generated or replayed records to a Kinesis stream. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
@@ -111,85 +112,76 @@ public class ProduceCommand implements Callable<Integer> {
      */
     static Iterator<byte[]> frames(Path file) throws IOException {
         LengthDelimited.Reader reader = new LengthDelimited.Reader(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-        return new Iterator<>() {
-            long number;
-            byte[] next = read();
-
-            private byte[] read() {
-                try {
-                    LengthDelimited.Frame f = reader.next();
-                    if (f == null) {
-                        return null;
-                    }
-                    number++;
-                    if (f.error != null) {
-                        throw new IOException(file + ", record " + number + ": " + f.error);
-                    }
-                    return f.bytes;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        long[] number = {0};
+        return untilNull(() -> {
+            try {
+                LengthDelimited.Frame f = reader.next();
+                if (f == null) {
+                    return null;
                 }
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public byte[] next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
+                number[0]++;
+                if (f.error != null) {
+                    throw new IOException(file + ", record " + number[0] + ": " + f.error);
                 }
-                byte[] current = next;
-                next = read();
-                return current;
+                return f.bytes;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        };
+        });
     }
 
     /** The lines of a file as raw bytes (the same framing as the file source). */
     static Iterator<byte[]> lines(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        return new Iterator<>() {
-            byte[] next = read();
-
-            private byte[] read() {
-                try {
-                    ByteArrayOutputStream line = new ByteArrayOutputStream();
-                    int b;
-                    boolean any = false;
-                    while ((b = in.read()) != -1) {
-                        any = true;
-                        if (b == '\n') {
-                            break;
-                        }
-                        line.write(b);
+        return untilNull(() -> {
+            try {
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                int b;
+                boolean any = false;
+                while ((b = in.read()) != -1) {
+                    any = true;
+                    if (b == '\n') {
+                        break;
                     }
-                    if (!any) {
-                        in.close();
-                        return null;
-                    }
-                    byte[] bytes = line.toByteArray();
-                    return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    line.write(b);
                 }
+                if (!any) {
+                    in.close();
+                    return null;
+                }
+                byte[] bytes = line.toByteArray();
+                return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+        });
+    }
+
+    /**
+     * What {@code read} returns, one by one, until it returns null. Reads only when asked, so a record that cannot
+     * be read fails after every record before it has been handed out (and sent).
+     */
+    private static Iterator<byte[]> untilNull(Supplier<byte[]> read) {
+        return new Iterator<>() {
+            byte[] next;
+            boolean fetched;
 
             @Override
             public boolean hasNext() {
+                if (!fetched) {
+                    next = read.get();
+                    fetched = true;
+                }
                 return next != null;
             }
 
             @Override
             public byte[] next() {
-                if (next == null) {
+                if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                byte[] current = next;
-                next = read();
-                return current;
+                fetched = false;
+                return next;
             }
         };
     }
