@@ -46,19 +46,30 @@ final class CloudJob {
             }
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        // Our records and state never fall back to Kryo; fail at graph build if one would.
-        env.getConfig().disableGenericTypes();
+        env.execute(build(env, config));
+    }
+
+    /**
+     * Sets the job-level options (the service owns checkpointing, state backend and restarts) and adds the job:
+     * the SQL scripts of {@code sql.scripts}, or else the DataStream job. Returns the job's name.
+     */
+    static String build(StreamExecutionEnvironment env, AppConfig config) {
+        // Our records and state never fall back to Kryo; the Kinesis consumer's shard state is the one exception.
+        if (config.string(Settings.SOURCE_TYPE).equals("kinesis")) {
+            env.getConfig().enableGenericTypes();
+        } else {
+            env.getConfig().disableGenericTypes();
+        }
         // Latency knobs are the job's, not the service's (docs/benchmarks.md, latency).
         env.getConfig().setAutoWatermarkInterval(config.duration(Settings.WATERMARK_INTERVAL).toMillis());
         env.setBufferTimeout(config.duration(Settings.BUFFER_TIMEOUT).toMillis());
         String scripts = config.string(Settings.SQL_SCRIPTS);
         if (scripts.isEmpty()) {
             ClickstreamJob.fromConfig(config).build(env);
-            env.execute("clickstream");
-        } else {
-            // sql.scripts set: the SQL scripts (shipped in the JAR under sql/) are the job.
-            SqlJob.fromConfig(config, SqlJob.locations(scripts)).build(env);
-            env.execute("clickstream-sql");
+            return "clickstream";
         }
+        // sql.scripts set: the SQL scripts (shipped in the JAR under sql/) are the job.
+        SqlJob.fromConfig(config, SqlJob.locations(scripts)).build(env);
+        return "clickstream-sql";
     }
 }
