@@ -11,8 +11,6 @@ import io.clickstream.source.GeneratedRecord;
 import io.clickstream.source.GeneratorSettings;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,18 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A file with 10 % garbage: every valid event reaches Parquet, every bad line reaches dlq/, all counted. */
 class DataQualityTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .setConfiguration(withLiveMetrics())
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = Pipelines.miniClusterWithLiveMetrics();
 
-    private static Configuration withLiveMetrics() {
-        Configuration c = new Configuration();
-        c.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
-        return c;
-    }
 
     @Test
     void tenPercentGarbageLosesNothingAndCountsEveryBadLine(@TempDir Path work) throws Exception {

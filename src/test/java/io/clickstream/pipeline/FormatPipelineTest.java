@@ -21,8 +21,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,21 +51,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FormatPipelineTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .setConfiguration(withLiveMetrics())
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = Pipelines.miniClusterWithLiveMetrics();
 
     static final GeneratorSettings SETTINGS = new GeneratorSettings(5, 300, Instant.parse("2024-11-25T00:00:00Z").toEpochMilli(),
             100, 0.2, Duration.ofSeconds(8), 0.02, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.03, 0.05);
 
-    private static Configuration withLiveMetrics() {
-        Configuration c = new Configuration();
-        c.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
-        return c;
-    }
 
     @ParameterizedTest
     @EnumSource(value = InputFormat.class, names = {"AVRO", "PROTOBUF"})

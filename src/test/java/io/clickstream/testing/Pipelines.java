@@ -26,6 +26,17 @@ public final class Pipelines {
                 .build());
     }
 
+    /** As {@link #miniCluster()}, with the in-process metric reporter, so a test can read counters from {@code LiveMetrics}. */
+    public static MiniClusterExtension miniClusterWithLiveMetrics() {
+        Configuration c = new Configuration();
+        c.setString("metrics.reporter.live.factory.class", LiveMetrics.Factory.class.getName());
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(4)
+                .setConfiguration(c)
+                .build());
+    }
+
     /** A configuration that keeps outputs and state under {@code work} and replays {@code input}. */
     public static AppConfig fileReplay(Path input, Path work) {
         return AppConfig.defaults()
