@@ -8,6 +8,7 @@ import io.clickstream.format.InputFormat;
 import io.clickstream.format.LengthDelimited;
 import io.clickstream.source.EventGenerator;
 import io.clickstream.source.GeneratedRecordEncoder;
+import io.clickstream.source.JsonLinesFormat;
 import io.clickstream.source.Sources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -133,24 +134,14 @@ public class ProduceCommand implements Callable<Integer> {
     /** The lines of a file as raw bytes (the same framing as the file source). */
     static Iterator<byte[]> lines(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         return untilNull(() -> {
             try {
-                ByteArrayOutputStream line = new ByteArrayOutputStream();
-                int b;
-                boolean any = false;
-                while ((b = in.read()) != -1) {
-                    any = true;
-                    if (b == '\n') {
-                        break;
-                    }
-                    line.write(b);
-                }
-                if (!any) {
+                byte[] line = JsonLinesFormat.readLine(in, buffer);
+                if (line == null) {
                     in.close();
-                    return null;
                 }
-                byte[] bytes = line.toByteArray();
-                return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+                return line;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

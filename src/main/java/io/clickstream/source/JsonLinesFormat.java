@@ -41,6 +41,31 @@ public class JsonLinesFormat extends SimpleStreamFormat<RawRecord> {
         return TypeInformation.of(RawRecord.class);
     }
 
+    /**
+     * The next line of {@code in} as raw bytes, without its {@code \n} (or {@code \r\n}), cut at
+     * {@link #HARD_LINE_LIMIT}; null at the end. {@code buffer} is reused between calls. The producer frames files
+     * with it too, so it sends exactly the records a replay reads.
+     */
+    public static byte[] readLine(InputStream in, ByteArrayOutputStream buffer) throws IOException {
+        buffer.reset();
+        int b;
+        boolean any = false;
+        while ((b = in.read()) != -1) {
+            any = true;
+            if (b == '\n') {
+                break;
+            }
+            if (buffer.size() < HARD_LINE_LIMIT) {
+                buffer.write(b);
+            }
+        }
+        if (!any) {
+            return null;
+        }
+        byte[] bytes = buffer.toByteArray();
+        return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+    }
+
     private static final class LineReader implements StreamFormat.Reader<RawRecord> {
         private final InputStream in;
         private final String fileName;
@@ -54,26 +79,11 @@ public class JsonLinesFormat extends SimpleStreamFormat<RawRecord> {
 
         @Override
         public RawRecord read() throws IOException {
-            line.reset();
-            int b;
-            boolean any = false;
-            while ((b = in.read()) != -1) {
-                any = true;
-                if (b == '\n') {
-                    break;
-                }
-                if (line.size() < HARD_LINE_LIMIT) {
-                    line.write(b);
-                }
-            }
-            if (!any) {
+            byte[] bytes = readLine(in, line);
+            if (bytes == null) {
                 return null;
             }
             lineNumber++;
-            byte[] bytes = line.toByteArray();
-            if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
-                bytes = Arrays.copyOf(bytes, bytes.length - 1);
-            }
             return new RawRecord("file", fileName + ":" + lineNumber, bytes);
         }
 
