@@ -55,13 +55,11 @@ public final class SqlJob {
 
     private static final Pattern EXECUTE_STATEMENT_SET = Pattern.compile("^EXECUTE\\s+STATEMENT\\s+SET\\s+BEGIN\\s+");
 
-    private final AppConfig config;
     private final ClickstreamJob ingest;
     private final List<SqlScript> scripts;
 
-    /** {@code ingest} builds the validated, deduplicated stream; it is not used with {@code sql.clicks=none}. */
-    public SqlJob(AppConfig config, ClickstreamJob ingest, List<SqlScript> scripts) {
-        this.config = config;
+    /** {@code ingest} builds the validated, deduplicated stream; null when the scripts read no table {@code clicks}. */
+    public SqlJob(ClickstreamJob ingest, List<SqlScript> scripts) {
         this.ingest = ingest;
         this.scripts = scripts;
     }
@@ -74,7 +72,9 @@ public final class SqlJob {
         }
         List<SqlScript> scripts = locations.stream().map(l -> SqlScript.load(l.trim(), config::text))
                 .collect(Collectors.toList());
-        return new SqlJob(config, ClickstreamJob.fromConfig(config), scripts);
+        // With sql.clicks=none the scripts define their own tables: no source, validation or dedup is built.
+        boolean validated = config.string(Settings.SQL_CLICKS).equals("validated");
+        return new SqlJob(validated ? ClickstreamJob.fromConfig(config) : null, scripts);
     }
 
     /** The script locations of a comma-separated {@code sql.scripts} value. */
@@ -83,10 +83,9 @@ public final class SqlJob {
                 .collect(Collectors.toList());
     }
 
-    /** Adds the ingest (unless {@code sql.clicks=none}) and every script's statements to {@code env}. */
+    /** Adds the ingest (if the scripts read {@code clicks}) and every script's statements to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        addScripts(env, config.string(Settings.SQL_CLICKS).equals("validated")
-                ? ingest.build(env, ClickstreamJob.Stage.DEDUP) : null);
+        addScripts(env, ingest == null ? null : ingest.build(env, ClickstreamJob.Stage.DEDUP));
     }
 
     /**

@@ -38,7 +38,7 @@ class SqlGoldenTest {
         env.setParallelism(1);
         env.getConfig().disableGenericTypes();
         env.enableCheckpointing(500);   // the filesystem sink commits its files on checkpoints (and at the end)
-        new SqlJob(config, null, loaded).addScripts(env, events.stream(env));
+        new SqlJob(null, loaded).addScripts(env, events.stream(env));
         env.execute("sql-golden");
         return work.resolve("out");
     }
