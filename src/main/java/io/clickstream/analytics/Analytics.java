@@ -62,15 +62,20 @@ public final class Analytics {
     }
 
     public static Streams build(DataStream<ClickEvent> events, AnalyticsSettings s) {
+        return build(events, s, UserPartitioning.SHUFFLE);
+    }
+
+    /** {@code users}: whether {@code events} is already partitioned by user (see {@link UserPartitioning}). */
+    public static Streams build(DataStream<ClickEvent> events, AnalyticsSettings s, UserPartitioning users) {
         SingleOutputStreamOperator<PageviewCount> pageviews = pageviews(events, s);
         DataStream<ClickEvent> purchases = events.filter(e -> e.type == EventType.PURCHASE)
                 .uid("purchases").name("Purchases");
         SingleOutputStreamOperator<Alert> highSpend = s.naiveHighSpend
-                ? highSpendNaive(purchases, s) : highSpendSliced(purchases, s);
-        SingleOutputStreamOperator<SessionSummary> sessions = sessions(events, s);
+                ? highSpendNaive(users.keyed(purchases), s) : highSpendSliced(users.keyed(purchases), s);
+        SingleOutputStreamOperator<SessionSummary> sessions = sessions(users.keyed(events), s);
 
         DataStream<Alert> alerts = highSpend
-                .union(inactivity(events, s), milestones(purchases, s))
+                .union(inactivity(users.keyed(events), s), milestones(users.keyed(purchases), s))
                 .map(new Counted.Alerts()).uid("count-alerts").name("Count alerts");
 
         long pageviewSize = s.pageviewsWindow.toMillis();
@@ -87,7 +92,7 @@ public final class Analytics {
                         .map(new Counted.TooLate(Sessions.ANALYSIS, sessionWindow(s)))
                         .uid("late-sessions").name("Too late for sessions"));
 
-        return new Streams(pageviews, sessions, alerts, runningSpend(purchases, s), late);
+        return new Streams(pageviews, sessions, alerts, runningSpend(users.keyed(purchases), s), late);
     }
 
     static SingleOutputStreamOperator<PageviewCount> pageviews(DataStream<ClickEvent> events, AnalyticsSettings s) {
@@ -100,15 +105,15 @@ public final class Analytics {
                 .uid(PAGEVIEWS_UID).name("Pageviews per URL per minute");
     }
 
-    public static SingleOutputStreamOperator<Alert> highSpendSliced(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
-        return byUser(purchases)
+    public static SingleOutputStreamOperator<Alert> highSpendSliced(KeyedStream<ClickEvent, String> purchases, AnalyticsSettings s) {
+        return purchases
                 .process(new SlicedHighSpendDetector(s, LATE_SPEND))
                 .uid(HIGH_SPEND_UID).name("High spend (sliced)");
     }
 
     /** The seed's form: Flink's sliding windows, each purchase added to window / slide windows. */
-    public static SingleOutputStreamOperator<Alert> highSpendNaive(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
-        return byUser(purchases)
+    public static SingleOutputStreamOperator<Alert> highSpendNaive(KeyedStream<ClickEvent, String> purchases, AnalyticsSettings s) {
+        return purchases
                 .window(SlidingEventTimeWindows.of(s.highSpendWindow, s.highSpendSlide))
                 .allowedLateness(s.allowedLateness)
                 .sideOutputLateData(LATE_SPEND)
@@ -116,8 +121,8 @@ public final class Analytics {
                 .uid(HIGH_SPEND_NAIVE_UID).name("High spend (sliding windows)");
     }
 
-    static SingleOutputStreamOperator<SessionSummary> sessions(DataStream<ClickEvent> events, AnalyticsSettings s) {
-        return byUser(events)
+    static SingleOutputStreamOperator<SessionSummary> sessions(KeyedStream<ClickEvent, String> events, AnalyticsSettings s) {
+        return events
                 .window(EventTimeSessionWindows.withDynamicGap(new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase)))
                 .allowedLateness(s.allowedLateness)
                 .sideOutputLateData(LATE_SESSIONS)
@@ -125,26 +130,22 @@ public final class Analytics {
                 .uid(SESSIONS_UID).name("Sessions per user");
     }
 
-    static SingleOutputStreamOperator<UserSpend> runningSpend(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
-        return byUser(purchases).process(new RunningSpend(s.spendTtl)).uid(RUNNING_SPEND_UID).name("Running spend per user");
+    static SingleOutputStreamOperator<UserSpend> runningSpend(KeyedStream<ClickEvent, String> purchases, AnalyticsSettings s) {
+        return purchases.process(new RunningSpend(s.spendTtl)).uid(RUNNING_SPEND_UID).name("Running spend per user");
     }
 
-    static SingleOutputStreamOperator<Alert> inactivity(DataStream<ClickEvent> events, AnalyticsSettings s) {
-        return byUser(events)
+    static SingleOutputStreamOperator<Alert> inactivity(KeyedStream<ClickEvent, String> events, AnalyticsSettings s) {
+        return events
                 .process(new InactivityAlert(s.inactivityTimeout, s.inactivityInEventTime, s.inactivityCode()))
                 .uid(INACTIVITY_UID).name("Inactivity per user");
     }
 
-    static SingleOutputStreamOperator<Alert> milestones(DataStream<ClickEvent> purchases, AnalyticsSettings s) {
-        return byUser(purchases)
+    static SingleOutputStreamOperator<Alert> milestones(KeyedStream<ClickEvent, String> purchases, AnalyticsSettings s) {
+        return purchases
                 .window(GlobalWindows.create())
                 .trigger(PurgingTrigger.of(CountTrigger.of(s.purchaseMilestone)))
                 .process(new PurchaseMilestones.Emit(s.purchaseMilestone))
                 .uid(MILESTONES_UID).name("Every N-th purchase");
-    }
-
-    private static KeyedStream<ClickEvent, String> byUser(DataStream<ClickEvent> events) {
-        return events.keyBy(e -> e.userId);
     }
 
     /** The window of {@code size} that starts in the slide holding {@code ts}, as [start, end). */

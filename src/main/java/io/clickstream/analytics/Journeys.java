@@ -8,6 +8,7 @@ import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.PatternStream;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
@@ -61,6 +62,11 @@ public final class Journeys {
     }
 
     public static Streams build(DataStream<ClickEvent> events, JourneySettings s) {
+        return build(events, s, UserPartitioning.SHUFFLE);
+    }
+
+    /** {@code users}: whether {@code events} is already partitioned by user (see {@link UserPartitioning}). */
+    public static Streams build(DataStream<ClickEvent> events, JourneySettings s, UserPartitioning users) {
         DataStream<ClickEvent> clicksAndPurchases = only(events, "clicks-and-purchases", EventType.CLICK, EventType.PURCHASE);
 
         SingleOutputStreamOperator<ClickEvent> onTimeForAttribution = clicksAndPurchases
@@ -68,7 +74,7 @@ public final class Journeys {
                 .uid("attribution-on-time").name("Attribution: late events out");
         DataStream<Attribution> attribution = attributionPairs(
                 only(onTimeForAttribution, "attribution-clicks", EventType.CLICK),
-                only(onTimeForAttribution, "attribution-purchases", EventType.PURCHASE), s)
+                only(onTimeForAttribution, "attribution-purchases", EventType.PURCHASE), s, users)
                 .keyBy(a -> a.purchaseEventId)
                 .process(new AttributionJoin.ChooseClick(s.attributionClockSkew.toMillis()))
                 .uid(ATTRIBUTION_CHOICE_UID).name("Attribution: best click per purchase");
@@ -78,19 +84,25 @@ public final class Journeys {
                 .uid("conversions-on-time").name("Conversions: late events out");
         DataStream<Conversion> conversions = conversions(onTimeForConversions, s);
 
-        SingleOutputStreamOperator<ClickToPurchase> clickToPurchase = pattern(clicksAndPurchases,
+        SingleOutputStreamOperator<ClickToPurchase> clickToPurchase = pattern(users.keyed(clicksAndPurchases),
                 Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
                 .process(new Patterns.EmitClickToPurchase(), TypeInformation.of(ClickToPurchase.class))
                 .uid(CLICK_TO_PURCHASE_UID).name("CEP: click then purchase");
-        SingleOutputStreamOperator<Alert> rapid = pattern(only(events, "rapid-purchases-input", EventType.PURCHASE),
+        SingleOutputStreamOperator<Alert> rapid = pattern(users.keyed(only(events, "rapid-purchases-input", EventType.PURCHASE)),
                 Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
                 .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
                 .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases");
         SingleOutputStreamOperator<Alert> carts = pattern(
-                only(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE),
+                users.keyed(only(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE)),
                 Patterns.cartThenPurchase(s), LATE_CARTS)
                 .process(new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()), TypeInformation.of(Alert.class))
                 .uid(CART_ABANDONMENT_UID).name("CEP: cart abandonment");
+
+        if (users == UserPartitioning.ALREADY_BY_USER) {
+            chainToInput(clickToPurchase);
+            chainToInput(rapid);
+            chainToInput(carts);
+        }
 
         DataStream<Alert> alerts = rapid.union(carts.getSideOutput(Patterns.EmitAbandonedCarts.ABANDONED))
                 .map(new Counted.Alerts()).uid("count-pattern-alerts").name("Count pattern alerts");
@@ -116,9 +128,10 @@ public final class Journeys {
 
     /** Clicks ⋈ purchases of the same user; inputs must be on time ({@link OnTime}), so the join drops nothing. */
     static SingleOutputStreamOperator<Attribution> attributionPairs(DataStream<ClickEvent> clicks,
-                                                                    DataStream<ClickEvent> purchases, JourneySettings s) {
-        return clicks.keyBy(e -> e.userId)
-                .intervalJoin(purchases.keyBy(e -> e.userId))
+                                                                    DataStream<ClickEvent> purchases, JourneySettings s,
+                                                                    UserPartitioning users) {
+        return users.keyed(clicks)
+                .intervalJoin(users.keyed(purchases))
                 .between(s.attributionClockSkew.negated(), s.attributionMaxDelay)
                 .process(new AttributionJoin.Pair(), TypeInformation.of(Attribution.class))
                 .uid(ATTRIBUTION_JOIN_UID).name("Attribution: interval join click → purchase");
@@ -136,11 +149,21 @@ public final class Journeys {
         return joined;
     }
 
-    private static PatternStream<ClickEvent> pattern(DataStream<ClickEvent> input, Pattern<ClickEvent, ?> pattern,
+    private static PatternStream<ClickEvent> pattern(KeyedStream<ClickEvent, String> input, Pattern<ClickEvent, ?> pattern,
                                                      OutputTag<ClickEvent> late) {
-        return CEP.pattern(input.keyBy(e -> e.userId), pattern, new Patterns.FunnelOrder())
+        return CEP.pattern(input, pattern, new Patterns.FunnelOrder())
                 .inEventTime()
                 .sideOutputLateData(late);
+    }
+
+    /**
+     * Flink's CEP operator does not ask to be chained, so it would start a task of its own and every event would be
+     * serialized to it, although on an input already partitioned by user the edge is a forward one. Chained, it runs
+     * in the thread of the operator before it, like any keyed function; its state and timers are its own either way.
+     */
+    private static void chainToInput(SingleOutputStreamOperator<?> pattern) {
+        ((org.apache.flink.streaming.api.transformations.PhysicalTransformation<?>) pattern.getTransformation())
+                .setChainingStrategy(org.apache.flink.streaming.api.operators.ChainingStrategy.ALWAYS);
     }
 
     private static DataStream<ClickEvent> only(DataStream<ClickEvent> events, String uid, EventType... types) {

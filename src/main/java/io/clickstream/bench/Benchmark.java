@@ -237,11 +237,11 @@ public final class Benchmark {
             if (kind == null) {
                 input.keyBy(e -> e.userId).process(new PassThrough()).uid("bench-pass").sinkTo(new DiscardingSink<>());
             } else if (kind.equals("naive")) {
-                Analytics.highSpendNaive(input, s).sinkTo(new DiscardingSink<>());
+                Analytics.highSpendNaive(input.keyBy(e -> e.userId), s).sinkTo(new DiscardingSink<>());
             } else if (kind.equals("sql")) {
                 hopQuery(env, input, c);
             } else {
-                Analytics.highSpendSliced(input, s).sinkTo(new DiscardingSink<>());
+                Analytics.highSpendSliced(input.keyBy(e -> e.userId), s).sinkTo(new DiscardingSink<>());
             }
             env.execute("bench-detector");
         });

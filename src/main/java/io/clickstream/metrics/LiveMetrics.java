@@ -9,11 +9,11 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A metric reporter for the local run: it keeps a handle on the application's own metrics
@@ -21,32 +21,43 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Registered through {@code metrics.reporter.live.factory.class}; it exists only in the embedded cluster.
  */
 public final class LiveMetrics implements MetricReporter {
-    private static final Map<String, List<Metric>> METRICS = new ConcurrentHashMap<>();
-    /** Metrics of finished or restarted tasks: read only when no live one of that name exists (the final summary). */
-    private static final Map<String, List<Metric>> RETIRED = new ConcurrentHashMap<>();
+    /**
+     * Application metric name → each registration of it, by the registering scope (task, subtask, operator). A
+     * finished task's counters stay (the final summary adds them up); a restarted task registers the same scope
+     * again and replaces its predecessor.
+     */
+    private static final Map<String, Map<String, Registered>> METRICS = new ConcurrentHashMap<>();
 
-    private static List<Metric> current(String name) {
-        List<Metric> live = METRICS.getOrDefault(name, List.of());
-        return live.isEmpty() ? RETIRED.getOrDefault(name, List.of()) : live;
+    private static final class Registered {
+        final Metric metric;
+        volatile boolean live = true;
+
+        Registered(Metric metric) {
+            this.metric = metric;
+        }
+    }
+
+    private static Collection<Registered> current(String name) {
+        return METRICS.getOrDefault(name, Map.of()).values();
     }
 
     /** Sum of a counter over all subtasks, e.g. {@code sum("valid")} or {@code sum("invalid.MALFORMED_JSON")}. */
     public static long sum(String name) {
         long total = 0;
-        for (Metric m : current(name)) {
-            if (m instanceof Counter) {
-                total += ((Counter) m).getCount();
+        for (Registered r : current(name)) {
+            if (r.metric instanceof Counter) {
+                total += ((Counter) r.metric).getCount();
             }
         }
         return total;
     }
 
-    /** Largest value of a numeric gauge over all subtasks, or -1 when none has a value. */
+    /** Largest value of a numeric gauge over the running subtasks, or -1 when none has a value. */
     public static long max(String name) {
         long max = -1;
-        for (Metric m : METRICS.getOrDefault(name, List.of())) {
-            if (m instanceof Gauge && ((Gauge<?>) m).getValue() instanceof Number) {
-                max = Math.max(max, ((Number) ((Gauge<?>) m).getValue()).longValue());
+        for (Registered r : current(name)) {
+            if (r.live && r.metric instanceof Gauge && ((Gauge<?>) r.metric).getValue() instanceof Number) {
+                max = Math.max(max, ((Number) ((Gauge<?>) r.metric).getValue()).longValue());
             }
         }
         return max;
@@ -54,15 +65,12 @@ public final class LiveMetrics implements MetricReporter {
 
     /** Names of the application metrics seen so far, sorted. */
     public static List<String> names() {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>(METRICS.keySet());
-        names.addAll(RETIRED.keySet());
-        return new ArrayList<>(names);
+        return new ArrayList<>(new java.util.TreeSet<>(METRICS.keySet()));
     }
 
     /** Forgets every metric: for a new run in the same JVM. */
     public static void reset() {
         METRICS.clear();
-        RETIRED.clear();
     }
 
     static String appName(String metricName, MetricGroup group) {
@@ -90,16 +98,17 @@ public final class LiveMetrics implements MetricReporter {
     public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
         String name = appName(metricName, group);
         if (name != null) {
-            RETIRED.remove(name);
-            METRICS.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(metric);
+            METRICS.computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+                    .put(group.getMetricIdentifier(metricName), new Registered(metric));
         }
     }
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
         String name = appName(metricName, group);
-        if (name != null && METRICS.getOrDefault(name, new ArrayList<>()).remove(metric)) {
-            RETIRED.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(metric);
+        Registered r = name == null ? null : METRICS.getOrDefault(name, Map.of()).get(group.getMetricIdentifier(metricName));
+        if (r != null && r.metric == metric) {
+            r.live = false;
         }
     }
 

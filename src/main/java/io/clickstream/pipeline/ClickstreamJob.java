@@ -6,6 +6,7 @@ import io.clickstream.analytics.AnalyticsSettings;
 import io.clickstream.analytics.JourneySettings;
 import io.clickstream.analytics.LateEvent;
 import io.clickstream.analytics.Journeys;
+import io.clickstream.analytics.UserPartitioning;
 import io.clickstream.aws.AlertsToKinesis;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
@@ -107,14 +108,16 @@ public final class ClickstreamJob {
             return events;
         }
 
-        Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config));
+        Analytics.Streams analytics = Analytics.build(events, AnalyticsSettings.from(config),
+                UserPartitioning.ALREADY_BY_USER);
         write(analytics.pageviews, OutputSinks.PAGEVIEWS, sinks.pageviews, "pageviews-sink", "pageviews_1m (Parquet)");
         write(analytics.sessions, OutputSinks.SESSIONS, sinks.sessions, "sessions-sink", "sessions (Parquet)");
         write(analytics.userSpend, OutputSinks.USER_SPEND, sinks.userSpend, "user-spend-sink", "user_spend (JSON lines)");
         DataStream<Alert> alerts = analytics.alerts;
         DataStream<LateEvent> late = analytics.late;
         if (stage == Stage.ALL) {
-            Journeys.Streams journeys = Journeys.build(events, JourneySettings.from(config));
+            Journeys.Streams journeys = Journeys.build(events, JourneySettings.from(config),
+                    UserPartitioning.ALREADY_BY_USER);
             write(journeys.attribution, OutputSinks.ATTRIBUTION, sinks.attribution, "attribution-sink", "attribution (Parquet)");
             write(journeys.conversions, OutputSinks.CONVERSIONS, sinks.conversions, "conversions-sink", "conversions_5m (Parquet)");
             write(journeys.clickToPurchase, OutputSinks.CLICK_TO_PURCHASE, sinks.clickToPurchase, "click-to-purchase-sink",
@@ -165,7 +168,8 @@ public final class ClickstreamJob {
     }
 
     private DataStream<ClickEvent> deduplicate(DataStream<ClickEvent> events) {
-        return events.keyBy(e -> e.eventId)
+        // Keyed by user, not by eventId: the per-user analyses then chain onto this operator (UserPartitioning).
+        return events.keyBy(e -> e.userId)
                 .process(new DeduplicateEvents(config.duration(Settings.DEDUP_HORIZON)))
                 .uid(Operators.DEDUP_UID).name(Operators.DEDUP_NAME);
     }

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The dedup operator with a controlled TTL clock (processing time) and explicit watermarks. */
+/** The dedup operator (keyed by user) with a controlled processing-time clock and explicit watermarks. */
 class DeduplicateEventsTest {
+    private static final Duration HORIZON = Duration.ofMinutes(10);
     private KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness;
 
     @BeforeEach
@@ -30,8 +31,7 @@ class DeduplicateEventsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> newHarness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DeduplicateEvents(Duration.ofMinutes(10))),
-                e -> e.eventId, Types.STRING);
+                new KeyedProcessOperator<>(new DeduplicateEvents(HORIZON)), e -> e.userId, Types.STRING);
     }
 
     @AfterEach
@@ -39,12 +39,16 @@ class DeduplicateEventsTest {
         harness.close();
     }
 
-    private static ClickEvent event(String id, long ts) {
-        return new ClickEvent(id, "u-1", null, EventType.VIEW, "/", ts, null, null, null);
+    private static ClickEvent event(String user, String id, long ts) {
+        return new ClickEvent(id, user, null, EventType.VIEW, "/", ts, null, null, null);
     }
 
     private void send(String id, long ts) throws Exception {
-        harness.processElement(new StreamRecord<>(event(id, ts), ts));
+        send("u-1", id, ts);
+    }
+
+    private void send(String user, String id, long ts) throws Exception {
+        harness.processElement(new StreamRecord<>(event(user, id, ts), ts));
     }
 
     private List<String> emittedIds() {
@@ -64,36 +68,67 @@ class DeduplicateEventsTest {
     }
 
     @Test
+    void theSameIdFromTwoUsersIsTwoEvents() throws Exception {
+        send("u-1", "a", 1_000);
+        send("u-2", "a", 1_000);
+        send("u-2", "a", 1_000);
+
+        assertThat(harness.extractOutputValues()).extracting(e -> e.userId).containsExactly("u-1", "u-2");
+    }
+
+    @Test
     void forgetsAnIdOnceTheHorizonHasPassed() throws Exception {
-        harness.setStateTtlProcessingTime(0);
+        harness.setProcessingTime(0);
         send("a", 1_000);
-        harness.setStateTtlProcessingTime(Duration.ofMinutes(10).toMillis() - 1);
+        harness.setProcessingTime(HORIZON.toMillis() - 1);
         send("a", 1_000);   // within the horizon: duplicate
-        harness.setStateTtlProcessingTime(Duration.ofMinutes(10).toMillis() + 1);
-        send("a", 1_000);   // the flag has expired: passes again
+        harness.setProcessingTime(HORIZON.toMillis());
+        send("a", 1_000);   // the horizon has passed: passes again
 
         assertThat(emittedIds()).containsExactly("a", "a");
     }
 
     @Test
-    void expiredIdsAreLeftOutOfCheckpoints() throws Exception {
-        harness.setStateTtlProcessingTime(0);
+    void anExpiredIdPassesBeforeItsCleanupHasRun() throws Exception {
+        harness.setProcessingTime(1);
         send("a", 1_000);
-        send("b", 1_000);
-        harness.setStateTtlProcessingTime(Duration.ofMinutes(5).toMillis());
-        send("c", 1_000);
-        harness.setStateTtlProcessingTime(Duration.ofMinutes(12).toMillis());  // a and b expired, c not
+        // The cleanup is due up to a sixtieth of the horizon (10 s) after the expiry at 600,001.
+        harness.setProcessingTime(HORIZON.toMillis() + 1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        send("a", 1_000);
+
+        assertThat(emittedIds()).containsExactly("a", "a");
+    }
+
+    @Test
+    void expiredIdsAreRemovedFromStateAndCheckpoints() throws Exception {
+        harness.setProcessingTime(0);
+        send("u-1", "a", 1_000);
+        send("u-1", "b", 1_000);
+        send("u-2", "x", 1_000);
+        harness.setProcessingTime(Duration.ofMinutes(5).toMillis());
+        send("u-1", "c", 1_000);
+        harness.setProcessingTime(Duration.ofMinutes(12).toMillis());  // a, b and x expired and cleaned up, c not
+
+        // What is left: u-1's map (c) and its next cleanup time; nothing of u-2.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
         KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = newHarness();
-        restored.setStateTtlProcessingTime(Duration.ofMinutes(12).toMillis());
+        restored.setProcessingTime(Duration.ofMinutes(12).toMillis());
         restored.initializeState(snapshot);
         restored.open();
         try {
-            assertThat(restored.numKeyedStateEntries()).isEqualTo(1);
-            restored.processElement(new StreamRecord<>(event("c", 1_000), 1_000));
-            restored.processElement(new StreamRecord<>(event("a", 1_000), 1_000));
-            assertThat(restored.extractOutputValues()).extracting(e -> e.eventId).containsExactly("a");
+            assertThat(restored.numKeyedStateEntries()).isEqualTo(2);
+            restored.processElement(new StreamRecord<>(event("u-1", "c", 1_000), 1_000));
+            restored.processElement(new StreamRecord<>(event("u-1", "a", 1_000), 1_000));
+            restored.processElement(new StreamRecord<>(event("u-2", "x", 1_000), 1_000));
+            assertThat(restored.extractOutputValues()).extracting(e -> e.eventId).containsExactly("a", "x");
+            // c's cleanup still comes after the restore.
+            restored.setProcessingTime(Duration.ofMinutes(16).toMillis());
+            restored.processElement(new StreamRecord<>(event("u-1", "c", 1_000), 1_000));
+            assertThat(restored.extractOutputValues()).extracting(e -> e.eventId).containsExactly("a", "x", "c");
         } finally {
             restored.close();
         }
