@@ -16,22 +16,31 @@ public final class JourneySettings implements Serializable {
     public final Duration attributionClockSkew;
     public final Duration conversionWindow;
     public final Duration clickToPurchaseWithin;
+    /** Click → purchase with Flink CEP (the seed's form) instead of {@link ClickThenPurchase}. */
+    public final boolean clickToPurchaseWithCep;
     public final int rapidPurchasesCount;
     public final Duration rapidPurchasesWithin;
     public final double rapidPurchasesThreshold;
     public final Duration cartAbandonmentTimeout;
 
     public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, Duration conversionWindow,
-                           Duration clickToPurchaseWithin, int rapidPurchasesCount, Duration rapidPurchasesWithin,
+                           Duration clickToPurchaseWithin, boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
                            double rapidPurchasesThreshold, Duration cartAbandonmentTimeout) {
         this.attributionMaxDelay = attributionMaxDelay;
         this.attributionClockSkew = attributionClockSkew;
         this.conversionWindow = conversionWindow;
         this.clickToPurchaseWithin = clickToPurchaseWithin;
+        this.clickToPurchaseWithCep = clickToPurchaseWithCep;
         this.rapidPurchasesCount = rapidPurchasesCount;
         this.rapidPurchasesWithin = rapidPurchasesWithin;
         this.rapidPurchasesThreshold = rapidPurchasesThreshold;
         this.cartAbandonmentTimeout = cartAbandonmentTimeout;
+    }
+
+    /** The same settings with click → purchase in the given form. */
+    public JourneySettings withClickToPurchaseCep(boolean cep) {
+        return new JourneySettings(attributionMaxDelay, attributionClockSkew, conversionWindow, clickToPurchaseWithin,
+                cep, rapidPurchasesCount, rapidPurchasesWithin, rapidPurchasesThreshold, cartAbandonmentTimeout);
     }
 
     public static JourneySettings from(AppConfig c) {
@@ -40,6 +49,7 @@ public final class JourneySettings implements Serializable {
                 c.duration(Settings.ATTRIBUTION_CLOCK_SKEW),
                 c.duration(Settings.CONVERSION_WINDOW),
                 c.duration(Settings.CLICK_TO_PURCHASE_WITHIN),
+                c.string(Settings.CLICK_TO_PURCHASE_FORM).equals("cep"),
                 c.integer(Settings.RAPID_PURCHASES_COUNT),
                 c.duration(Settings.RAPID_PURCHASES_WITHIN),
                 c.number(Settings.RAPID_PURCHASES_THRESHOLD),

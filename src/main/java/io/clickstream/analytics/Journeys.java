@@ -19,7 +19,7 @@ import org.apache.flink.util.OutputTag;
  * <pre>
  *   events ─┬─ clicks ⋈ purchases, interval [-skew, +max delay] ─▶ best click per purchase ─▶ attribution
  *           ├─ clicks ⋈ purchases, co-group per tumbling 5 min ───────────────────────────▶ conversions_5m
- *           ├─ CEP click → purchase within 10 min ────────────────────────────────────────▶ click_to_purchase
+ *           ├─ click → purchase within 10 min (keyed function, or CEP) ───────────────────▶ click_to_purchase
  *           ├─ CEP ≥ 3 purchases within 1 min, total above threshold ───▶ RAPID_PURCHASES ─┐
  *           └─ CEP add_to_cart → purchase within 30 min, timed out ─────▶ CART_ABANDONED ──┴▶ alerts
  *   events late for any of them (at or behind its watermark) ────────────────────────────▶ late
@@ -29,7 +29,8 @@ public final class Journeys {
     public static final String ATTRIBUTION_JOIN_UID = "attribution-join";
     public static final String ATTRIBUTION_CHOICE_UID = "attribution-choose-click";
     public static final String CONVERSIONS_UID = "conversions-window-join";
-    public static final String CLICK_TO_PURCHASE_UID = "click-to-purchase-pattern";
+    public static final String CLICK_TO_PURCHASE_UID = "click-to-purchase";
+    public static final String CLICK_TO_PURCHASE_CEP_UID = "click-to-purchase-pattern";
     public static final String RAPID_PURCHASES_UID = "rapid-purchases-pattern";
     public static final String CART_ABANDONMENT_UID = "cart-abandonment-pattern";
 
@@ -84,10 +85,13 @@ public final class Journeys {
                 .uid("conversions-on-time").name("Conversions: late events out");
         DataStream<Conversion> conversions = conversions(onTimeForConversions, s);
 
-        SingleOutputStreamOperator<ClickToPurchase> clickToPurchase = pattern(users.keyed(clicksAndPurchases),
-                Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
-                .process(new Patterns.EmitClickToPurchase(), TypeInformation.of(ClickToPurchase.class))
-                .uid(CLICK_TO_PURCHASE_UID).name("CEP: click then purchase");
+        SingleOutputStreamOperator<ClickToPurchase> clickToPurchase = s.clickToPurchaseWithCep
+                ? pattern(users.keyed(clicksAndPurchases), Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
+                        .process(new Patterns.EmitClickToPurchase(), TypeInformation.of(ClickToPurchase.class))
+                        .uid(CLICK_TO_PURCHASE_CEP_UID).name("CEP: click then purchase")
+                : users.keyed(clicksAndPurchases)
+                        .process(new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE))
+                        .uid(CLICK_TO_PURCHASE_UID).name("Click then purchase");
         SingleOutputStreamOperator<Alert> rapid = pattern(users.keyed(only(events, "rapid-purchases-input", EventType.PURCHASE)),
                 Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
                 .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
@@ -99,7 +103,7 @@ public final class Journeys {
                 .uid(CART_ABANDONMENT_UID).name("CEP: cart abandonment");
 
         if (users == UserPartitioning.ALREADY_BY_USER) {
-            chainToInput(clickToPurchase);
+            chainToInput(clickToPurchase);   // a no-op for the keyed function, which is chained anyway
             chainToInput(rapid);
             chainToInput(carts);
         }

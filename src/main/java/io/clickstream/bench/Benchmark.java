@@ -54,6 +54,14 @@ public final class Benchmark {
     private final long latencySeconds;
     private long latencyRate;
 
+    private boolean fullOnly;
+
+    /** Only the warm-up and the full pipeline on heap. */
+    public Benchmark fullOnly(boolean fullOnly) {
+        this.fullOnly = fullOnly;
+        return this;
+    }
+
     /** The rate of the latency run; 0 (the default) for half the maximum wall rate of the full pipeline. */
     public Benchmark latencyRate(long eventsPerSecond) {
         this.latencyRate = eventsPerSecond;
@@ -76,6 +84,10 @@ public final class Benchmark {
         // Warm-up (not reported): the JIT compiles the hot paths once, so the first stage is not charged for it.
         pipelineOnce("warm-up", Stage.ALL, true, base.with(Settings.GEN_EVENTS, Math.max(1, records / 5)));
 
+        if (fullOnly) {
+            Measurement full = pipeline("full pipeline, heap", Stage.ALL, true, base);
+            return Measurement.header() + "\n" + full.row() + "\n";
+        }
         List<Measurement> stairs = new ArrayList<>();
         stairs.add(pipeline("source → discard", Stage.SOURCE, false, base));
         stairs.add(pipeline("+ JSON decode and validation", Stage.VALIDATE, false, base));

@@ -36,6 +36,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "Events per second of the latency run (default: half the maximum wall rate measured).")
     long latencyRate;
 
+    @Option(names = "--full-only",
+            description = "Only the warm-up and the full pipeline on heap: a quick comparison while optimising.")
+    boolean fullOnly;
+
     @Option(names = "--work", paramLabel = "DIR", description = "Where outputs and checkpoints go (default target/bench).")
     Path work = Path.of("target", "bench");
 
@@ -57,7 +61,7 @@ public class BenchCommand implements Callable<Integer> {
         Files.createDirectories(work);
         String text = new Benchmark(c, events, purchases,
                 rocksDbEvents != null ? rocksDbEvents : Math.max(1, events / 10), latencySeconds, work.toAbsolutePath(),
-                System.out).latencyRate(latencyRate).run();
+                System.out).latencyRate(latencyRate).fullOnly(fullOnly).run();
         System.out.println();
         System.out.println(text);
         if (report != null) {

@@ -165,7 +165,10 @@ public final class Settings {
     public static final Setting CONVERSION_WINDOW = define("journeys", "conversion-window", DURATION, "5min",
             "tumbling window of the clicks-and-purchases window join per user (conversions_5m/)");
     public static final Setting CLICK_TO_PURCHASE_WITHIN = define("journeys", "click-to-purchase-within", DURATION, "10min",
-            "CEP: a click followed by a purchase of the same user less than this later is a match (click_to_purchase/)");
+            "a click followed by a purchase of the same user less than this later is a match (click_to_purchase/)");
+    public static final Setting CLICK_TO_PURCHASE_FORM = choice("journeys", "click-to-purchase", "keyed",
+            "keyed: a keyed function, the user's open clicks in a list and a timer per purchase; cep: the seed's "
+                    + "Flink CEP pattern. Same matches; keyed costs less", "keyed", "cep");
     public static final Setting RAPID_PURCHASES_COUNT = define("journeys", "rapid-purchases-count", INT, "3",
             "CEP: this many purchases or more in a row by one user ...");
     public static final Setting RAPID_PURCHASES_WITHIN = define("journeys", "rapid-purchases-within", DURATION, "1min",

@@ -2,7 +2,10 @@ package io.clickstream.analytics;
 
 import io.clickstream.testing.Pipelines;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import io.clickstream.testing.ScriptedEvents;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.clickstream.analytics.AnalyticsRun.MIN;
@@ -114,11 +117,16 @@ class JourneysGoldenTest {
                 "e2", "u1", "purchase", "/buy", T0 + 4 * MIN, T0, T0 + 5 * MIN));
     }
 
-    // --- CEP: click then purchase ---
+    // --- click then purchase: the keyed function (default) and the CEP pattern, same expectations ---
 
-    @Test
-    void aClickThenAPurchaseMatchesOnlyStrictlyInsideTenMinutes() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    private static JourneysRun clickToPurchase(String form, ScriptedEvents script) throws Exception {
+        return JourneysRun.run(script, JourneysRun.defaults().withClickToPurchaseCep(form.equals("cep")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void aClickThenAPurchaseMatchesOnlyStrictlyInsideTenMinutes(String form) throws Exception {
+        JourneysRun run = clickToPurchase(form, script()
                 .click("u1", T0).view("u1", "/x", T0 + MIN).purchase("u1", T0 + 10 * MIN - 1, 5)  // e1..e3
                 .click("u2", T0).purchase("u2", T0 + 10 * MIN, 5));                               // e4, e5
 
@@ -126,9 +134,10 @@ class JourneysGoldenTest {
                 new ClickToPurchase("e3", "u1", "e1", "/product/1", T0, T0 + 10 * MIN - 1, 5));
     }
 
-    @Test
-    void aPurchaseMatchesTheEarliestClickStillInsideTheLimitOnce() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void aPurchaseMatchesTheEarliestClickStillInsideTheLimitOnce(String form) throws Exception {
+        JourneysRun run = clickToPurchase(form, script()
                 .click("u1", T0)                           // e1: more than 10 min before e4
                 .click("u1", T0 + 5 * MIN)                  // e2: earliest inside
                 .click("u1", T0 + 7 * MIN)                  // e3
@@ -142,13 +151,39 @@ class JourneysGoldenTest {
                 "e6->e7 delay=0");
     }
 
-    @Test
-    void outOfOrderArrivalInsideTheWatermarkStillMatchesAndALateClickGoesToLate() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void aClickIsUsedOnceAndOnlyByAPurchaseStrictlyInsideTheLimit(String form) throws Exception {
+        JourneysRun run = clickToPurchase(form, script()
+                .click("u1", T0)                            // e1
+                .purchase("u1", T0 + 10 * MIN, 5)           // e2: e1 exactly 10 min before: no match
+                .click("u1", T0 + 11 * MIN)                 // e3
+                .purchase("u1", T0 + 12 * MIN, 6)           // e4: e3
+                .purchase("u1", T0 + 13 * MIN, 7)           // e5 and e6 at one instant (ordered by event id):
+                .purchase("u1", T0 + 13 * MIN, 8)           //   no click left for either
+                .click("u1", T0 + 20 * MIN)                 // e7
+                .click("u1", T0 + 21 * MIN)                 // e8
+                .purchase("u1", T0 + 31 * MIN, 9)           // e9: e7 11 min before, e8 10 min: neither
+                .purchase("u2", T0, 1)                      // e10 and e11 at one instant: the click is used
+                .click("u2", T0)                            //   by the purchase with the smaller id only
+                .purchase("u2", T0, 2)
+                .click("u3", T0)                            // e13
+                .click("u3", T0 + MIN)                      // e14: stamped like e15, so before it: passed over
+                .purchase("u3", T0 + MIN, 3)                // e15: e13
+                .purchase("u3", T0 + 2 * MIN, 4));          // e16: nothing left
+
+        assertThat(run.clickToPurchase).extracting(Object::toString).containsExactly(
+                "e11->e10 delay=0", "e13->e15 delay=60000", "e3->e4 delay=60000");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void outOfOrderArrivalInsideTheWatermarkStillMatchesAndALateClickGoesToLate(String form) throws Exception {
+        JourneysRun run = clickToPurchase(form, script()
                 .purchase("u1", T0 + 2 * MIN, 5)           // e1: arrives before its click
                 .click("u1", T0 + MIN)                      // e2: earlier, but not behind the watermark
                 .watermark(T0 + 3 * MIN)
-                .click("u1", T0 + 3 * MIN)                  // e3: at the watermark: late for CEP (ts <= watermark)
+                .click("u1", T0 + 3 * MIN)                  // e3: at the watermark: late (ts <= watermark), as in CEP
                 .purchase("u1", T0 + 4 * MIN, 6));          // e4
 
         assertThat(run.clickToPurchase).extracting(Object::toString).containsExactly("e2->e1 delay=60000");

@@ -11,7 +11,8 @@ import io.clickstream.testing.Json;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,14 +34,17 @@ class JourneysPipelineTest {
 
     private static final long START = Instant.parse("2024-11-25T00:00:00Z").toEpochMilli();
 
-    @Test
-    void everyJoinAndPatternEqualsItsBruteForceReference(@TempDir Path work) throws Exception {
+    /** Click → purchase in both forms: the keyed function (default) and the CEP pattern. */
+    @ParameterizedTest(name = "click-to-purchase={0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void everyJoinAndPatternEqualsItsBruteForceReference(String clickToPurchaseForm, @TempDir Path work) throws Exception {
         // 10 events per second of event time from 300 users: about 40 minutes, with burst buyers and open carts.
         Path input = GeneratedInput.file(new GeneratorSettings(5, 300, START, 10, 0.2, Duration.ofSeconds(8),
                 0, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.02, 0.01), 25_000, work.resolve("events.jsonl"));
         // Burst buyers spend 900 to 2700 in three purchases: at 1500 some of them stay below the threshold.
         AppConfig config = Pipelines.fileReplay(input, work).with(Settings.PARALLELISM, 2)
-                .with(Settings.RAPID_PURCHASES_THRESHOLD, 1500);
+                .with(Settings.RAPID_PURCHASES_THRESHOLD, 1500)
+                .with(Settings.CLICK_TO_PURCHASE_FORM, clickToPurchaseForm);
         Path out = Pipelines.runToEnd(config);
 
         List<ClickEvent> events = OutputFiles.parquetRows(out.resolve(OutputSinks.REFINED_CLICKS)).stream()

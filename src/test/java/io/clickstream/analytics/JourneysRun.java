@@ -20,14 +20,18 @@ final class JourneysRun {
     /** The defaults of the journeys property group. */
     static JourneySettings defaults() {
         return new JourneySettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5),
-                Duration.ofMinutes(10), 3, Duration.ofMinutes(1), 1000, Duration.ofMinutes(30));
+                Duration.ofMinutes(10), false, 3, Duration.ofMinutes(1), 1000, Duration.ofMinutes(30));
     }
 
     static JourneysRun run(ScriptedEvents script) throws Exception {
+        return run(script, defaults());
+    }
+
+    static JourneysRun run(ScriptedEvents script, JourneySettings settings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.getConfig().disableGenericTypes();
-        Journeys.Streams s = Journeys.build(script.stream(env), defaults());
+        Journeys.Streams s = Journeys.build(script.stream(env), settings);
         JourneysRun run = new JourneysRun();
         try (CloseableIterator<Attribution> at = s.attribution.collectAsync();
              CloseableIterator<Conversion> co = s.conversions.collectAsync();

@@ -1,0 +1,131 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Click → purchase within the limit, per user, as a keyed function with the same results as the CEP pattern
+ * {@link Patterns#clickThenPurchase} (the seed's form, kept as {@code journeys.click-to-purchase=cep}).
+ *
+ * <p>What the pattern computes, in event time: each purchase, taken in (time, funnel order, eventId) order, is
+ * paired with the earliest click that is stamped after the user's previous purchase (the pattern skips past each
+ * match; a purchase without a click in reach had no click left that a later one could use), not after the
+ * purchase itself, and strictly less than the limit before it. So the function keeps the user's clicks not yet
+ * used or out of reach, and the purchases the watermark has not reached; a purchase is decided by an event-time
+ * timer at its own time, when every click that could precede it has arrived (anything later would be behind the
+ * watermark). An event at or behind the watermark on arrival is late, as in CEP, and goes to {@code late}.
+ *
+ * <p>Cheaper than CEP for this pattern: CEP keeps every event in a per-timestamp buffer and runs an automaton over
+ * it with a shared buffer of partial matches; here a click costs one list append and a purchase one timer.
+ * Clicks are kept slim (id, url, time).
+ */
+public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, ClickToPurchase> {
+    private static final long serialVersionUID = 1L;
+
+    /** Clicks of one instant in funnel order: by event id. */
+    private static final Comparator<ClickEvent> ORDER =
+            Comparator.comparingLong((ClickEvent e) -> e.ts).thenComparing(e -> e.eventId);
+
+    private final long within;
+    private final OutputTag<ClickEvent> late;
+    private transient ListState<ClickEvent> clicks;
+    private transient ListState<ClickEvent> purchases;
+
+    public ClickThenPurchase(long withinMillis, OutputTag<ClickEvent> late) {
+        this.within = withinMillis;
+        this.late = late;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        TypeInformation<ClickEvent> event = TypeInformation.of(ClickEvent.class);
+        clicks = getRuntimeContext().getListState(new ListStateDescriptor<>("open-clicks", event));
+        purchases = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-purchases", event));
+    }
+
+    @Override
+    public void processElement(ClickEvent e, Context ctx, Collector<ClickToPurchase> out) throws Exception {
+        if (e.ts <= ctx.timerService().currentWatermark()) {
+            ctx.output(late, e);
+            return;
+        }
+        if (e.type == EventType.CLICK) {
+            clicks.add(new ClickEvent(e.eventId, e.userId, null, EventType.CLICK, e.url, e.ts, null, null, null));
+            // A click nobody buys after is dropped at a timer after its limit; rounded up to a tenth of the limit,
+            // so a user's clicks share a few timers. (Whether a click is in reach is decided by its time, not by
+            // when it is dropped.)
+            long slack = Math.max(1, within / 10);
+            long expiry = e.ts + within;
+            ctx.timerService().registerEventTimeTimer(expiry + slack - 1 - Math.floorMod(expiry + slack - 1, slack));
+        } else if (e.type == EventType.PURCHASE) {
+            purchases.add(e);
+            ctx.timerService().registerEventTimeTimer(e.ts);
+        }
+    }
+
+    /**
+     * Decides the purchases the watermark has reached, in order, then drops the clicks no later purchase can use:
+     * those at or before the last purchase decided (used, or passed over by it), and those out of reach.
+     */
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<ClickToPurchase> out) throws Exception {
+        List<ClickEvent> due = new ArrayList<>();
+        List<ClickEvent> later = new ArrayList<>();
+        for (ClickEvent p : purchases.get()) {
+            (p.ts <= time ? due : later).add(p);
+        }
+        List<ClickEvent> open = new ArrayList<>();
+        clicks.get().forEach(open::add);
+        long lastDecided = Long.MIN_VALUE;
+        if (!due.isEmpty()) {
+            due.sort(ORDER);
+            open.sort(ORDER);
+            for (ClickEvent p : due) {
+                ClickEvent click = earliestInReach(open, lastDecided, p);
+                if (click != null) {
+                    out.collect(new ClickToPurchase(p.eventId, p.userId, click.eventId, click.url, click.ts, p.ts,
+                            p.spend == null ? 0 : p.spend));
+                }
+                lastDecided = p.ts;
+            }
+            purchases.update(later);
+        }
+        List<ClickEvent> keep = new ArrayList<>();
+        for (ClickEvent c : open) {
+            if (c.ts > lastDecided && c.ts + within > time) {
+                keep.add(c);
+            }
+        }
+        if (keep.size() != open.size()) {
+            clicks.update(keep);
+        }
+    }
+
+    /**
+     * The earliest click after {@code after} (the purchase decided before {@code p} in this round; earlier rounds
+     * already dropped the clicks their purchases used or passed over), at or before {@code p} (a click stamped
+     * like the purchase comes first in funnel order), strictly inside the limit.
+     */
+    private ClickEvent earliestInReach(List<ClickEvent> sortedClicks, long after, ClickEvent p) {
+        for (ClickEvent c : sortedClicks) {
+            if (c.ts > p.ts) {
+                return null;
+            }
+            if (c.ts > after && p.ts - c.ts < within) {
+                return c;
+            }
+        }
+        return null;
+    }
+}
