@@ -68,7 +68,7 @@ public final class Journeys {
 
     /** {@code users}: whether {@code events} is already partitioned by user (see {@link UserPartitioning}). */
     public static Streams build(DataStream<ClickEvent> events, JourneySettings s, UserPartitioning users) {
-        DataStream<ClickEvent> clicksAndPurchases = only(events, "clicks-and-purchases", EventType.CLICK, EventType.PURCHASE);
+        DataStream<ClickEvent> clicksAndPurchases = slim(events, "clicks-and-purchases", EventType.CLICK, EventType.PURCHASE);
 
         SingleOutputStreamOperator<ClickEvent> onTimeForAttribution = clicksAndPurchases
                 .process(OnTime.forEvents(LATE_ATTRIBUTION))
@@ -92,12 +92,12 @@ public final class Journeys {
                 : users.keyed(clicksAndPurchases)
                         .process(new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE))
                         .uid(CLICK_TO_PURCHASE_UID).name("Click then purchase");
-        SingleOutputStreamOperator<Alert> rapid = pattern(users.keyed(only(events, "rapid-purchases-input", EventType.PURCHASE)),
+        SingleOutputStreamOperator<Alert> rapid = pattern(users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE)),
                 Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
                 .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
                 .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases");
         SingleOutputStreamOperator<Alert> carts = pattern(
-                users.keyed(only(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE)),
+                users.keyed(slim(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE)),
                 Patterns.cartThenPurchase(s), LATE_CARTS)
                 .process(new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()), TypeInformation.of(Alert.class))
                 .uid(CART_ABANDONMENT_UID).name("CEP: cart abandonment");
@@ -168,6 +168,21 @@ public final class Journeys {
     private static void chainToInput(SingleOutputStreamOperator<?> pattern) {
         ((org.apache.flink.streaming.api.transformations.PhysicalTransformation<?>) pattern.getTransformation())
                 .setChainingStrategy(org.apache.flink.streaming.api.operators.ChainingStrategy.ALWAYS);
+    }
+
+    /**
+     * The events of {@code types}, as copies without what no join or pattern reads (session id, referrer, user
+     * agent): the joins and patterns keep events in state for minutes, and every checkpoint writes that state out.
+     */
+    private static DataStream<ClickEvent> slim(DataStream<ClickEvent> events, String uid, EventType... types) {
+        return events.flatMap((ClickEvent e, org.apache.flink.util.Collector<ClickEvent> out) -> {
+            for (EventType t : types) {
+                if (e.type == t) {
+                    out.collect(new ClickEvent(e.eventId, e.userId, null, e.type, e.url, e.ts, e.spend, null, null));
+                    return;
+                }
+            }
+        }).returns(EVENT).uid(uid).name(uid);
     }
 
     private static DataStream<ClickEvent> only(DataStream<ClickEvent> events, String uid, EventType... types) {

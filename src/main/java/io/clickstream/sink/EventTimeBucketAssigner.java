@@ -18,7 +18,12 @@ public class EventTimeBucketAssigner<T> implements BucketAssigner<T, String> {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hour='HH").withZone(ZoneOffset.UTC);
 
+    private static final long HOUR = 3_600_000L;
+
     private final SerializableFunction<T, Long> eventTime;
+    /** The last hour formatted: most records fall in the hour of the record before them. */
+    private transient long cachedHour = Long.MIN_VALUE;
+    private transient String cachedBucket;
 
     public EventTimeBucketAssigner(SerializableFunction<T, Long> eventTime) {
         this.eventTime = eventTime;
@@ -30,7 +35,13 @@ public class EventTimeBucketAssigner<T> implements BucketAssigner<T, String> {
 
     @Override
     public String getBucketId(T element, Context context) {
-        return bucketOf(eventTime.apply(element));
+        long ts = eventTime.apply(element);
+        long hour = Math.floorDiv(ts, HOUR);
+        if (hour != cachedHour || cachedBucket == null) {
+            cachedBucket = bucketOf(ts);
+            cachedHour = hour;
+        }
+        return cachedBucket;
     }
 
     @Override
