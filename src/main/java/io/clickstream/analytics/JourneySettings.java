@@ -22,10 +22,12 @@ public final class JourneySettings implements Serializable {
     public final Duration rapidPurchasesWithin;
     public final double rapidPurchasesThreshold;
     public final Duration cartAbandonmentTimeout;
+    /** Cart abandonment with Flink CEP (the seed's form) instead of {@link CartAbandonment}. */
+    public final boolean cartAbandonmentWithCep;
 
     public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, Duration conversionWindow,
                            Duration clickToPurchaseWithin, boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
-                           double rapidPurchasesThreshold, Duration cartAbandonmentTimeout) {
+                           double rapidPurchasesThreshold, Duration cartAbandonmentTimeout, boolean cartAbandonmentWithCep) {
         this.attributionMaxDelay = attributionMaxDelay;
         this.attributionClockSkew = attributionClockSkew;
         this.conversionWindow = conversionWindow;
@@ -35,12 +37,13 @@ public final class JourneySettings implements Serializable {
         this.rapidPurchasesWithin = rapidPurchasesWithin;
         this.rapidPurchasesThreshold = rapidPurchasesThreshold;
         this.cartAbandonmentTimeout = cartAbandonmentTimeout;
+        this.cartAbandonmentWithCep = cartAbandonmentWithCep;
     }
 
-    /** The same settings with click → purchase in the given form. */
-    public JourneySettings withClickToPurchaseCep(boolean cep) {
+    /** The same settings with click → purchase and cart abandonment as CEP patterns ({@code true}) or keyed functions. */
+    public JourneySettings withCepPatterns(boolean cep) {
         return new JourneySettings(attributionMaxDelay, attributionClockSkew, conversionWindow, clickToPurchaseWithin,
-                cep, rapidPurchasesCount, rapidPurchasesWithin, rapidPurchasesThreshold, cartAbandonmentTimeout);
+                cep, rapidPurchasesCount, rapidPurchasesWithin, rapidPurchasesThreshold, cartAbandonmentTimeout, cep);
     }
 
     public static JourneySettings from(AppConfig c) {
@@ -53,6 +56,7 @@ public final class JourneySettings implements Serializable {
                 c.integer(Settings.RAPID_PURCHASES_COUNT),
                 c.duration(Settings.RAPID_PURCHASES_WITHIN),
                 c.number(Settings.RAPID_PURCHASES_THRESHOLD),
-                c.duration(Settings.CART_ABANDONMENT_TIMEOUT));
+                c.duration(Settings.CART_ABANDONMENT_TIMEOUT),
+                c.string(Settings.CART_ABANDONMENT_FORM).equals("cep"));
     }
 }

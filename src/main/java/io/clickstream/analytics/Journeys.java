@@ -21,7 +21,7 @@ import org.apache.flink.util.OutputTag;
  *           ├─ clicks ⋈ purchases, co-group per tumbling 5 min ───────────────────────────▶ conversions_5m
  *           ├─ click → purchase within 10 min (keyed function, or CEP) ───────────────────▶ click_to_purchase
  *           ├─ CEP ≥ 3 purchases within 1 min, total above threshold ───▶ RAPID_PURCHASES ─┐
- *           └─ CEP add_to_cart → purchase within 30 min, timed out ─────▶ CART_ABANDONED ──┴▶ alerts
+ *           └─ add_to_cart, no purchase within 30 min (keyed, or CEP) ──▶ CART_ABANDONED ──┴▶ alerts
  *   events late for any of them (at or behind its watermark) ────────────────────────────▶ late
  * </pre>
  */
@@ -32,7 +32,8 @@ public final class Journeys {
     public static final String CLICK_TO_PURCHASE_UID = "click-to-purchase";
     public static final String CLICK_TO_PURCHASE_CEP_UID = "click-to-purchase-pattern";
     public static final String RAPID_PURCHASES_UID = "rapid-purchases-pattern";
-    public static final String CART_ABANDONMENT_UID = "cart-abandonment-pattern";
+    public static final String CART_ABANDONMENT_UID = "cart-abandonment";
+    public static final String CART_ABANDONMENT_CEP_UID = "cart-abandonment-pattern";
 
     private static final TypeInformation<ClickEvent> EVENT = TypeInformation.of(ClickEvent.class);
     static final OutputTag<ClickEvent> LATE_ATTRIBUTION = new OutputTag<>("late-attribution", EVENT);
@@ -96,19 +97,24 @@ public final class Journeys {
                 Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
                 .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
                 .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases");
-        SingleOutputStreamOperator<Alert> carts = pattern(
-                users.keyed(slim(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE)),
-                Patterns.cartThenPurchase(s), LATE_CARTS)
-                .process(new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()), TypeInformation.of(Alert.class))
-                .uid(CART_ABANDONMENT_UID).name("CEP: cart abandonment");
+        KeyedStream<ClickEvent, String> cartsAndPurchases =
+                users.keyed(slim(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE));
+        SingleOutputStreamOperator<Alert> carts = s.cartAbandonmentWithCep
+                ? pattern(cartsAndPurchases, Patterns.cartThenPurchase(s), LATE_CARTS)
+                        .process(new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()), TypeInformation.of(Alert.class))
+                        .uid(CART_ABANDONMENT_CEP_UID).name("CEP: cart abandonment")
+                : cartsAndPurchases.process(new CartAbandonment(s.cartAbandonmentTimeout.toMillis(), LATE_CARTS))
+                        .uid(CART_ABANDONMENT_UID).name("Cart abandonment");
+        DataStream<Alert> abandoned = s.cartAbandonmentWithCep ? carts.getSideOutput(Patterns.EmitAbandonedCarts.ABANDONED) : carts;
 
         if (users == UserPartitioning.ALREADY_BY_USER) {
-            chainToInput(clickToPurchase);   // a no-op for the keyed function, which is chained anyway
+            // CEP operators; a no-op for the keyed functions, which are chained anyway.
+            chainToInput(clickToPurchase);
             chainToInput(rapid);
             chainToInput(carts);
         }
 
-        DataStream<Alert> alerts = rapid.union(carts.getSideOutput(Patterns.EmitAbandonedCarts.ABANDONED))
+        DataStream<Alert> alerts = rapid.union(abandoned)
                 .map(new Counted.Alerts()).uid("count-pattern-alerts").name("Count pattern alerts");
 
         long skew = s.attributionClockSkew.toMillis();

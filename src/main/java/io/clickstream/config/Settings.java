@@ -176,7 +176,10 @@ public final class Settings {
     public static final Setting RAPID_PURCHASES_THRESHOLD = define("journeys", "rapid-purchases-threshold", NUMBER, "1000",
             "... whose total spend is above this raise RAPID_PURCHASES");
     public static final Setting CART_ABANDONMENT_TIMEOUT = define("journeys", "cart-abandonment-timeout", DURATION, "30min",
-            "CEP: an add_to_cart with no purchase of the same user within this long raises CART_ABANDONED");
+            "an add_to_cart with no purchase of the same user within this long raises CART_ABANDONED");
+    public static final Setting CART_ABANDONMENT_FORM = choice("journeys", "cart-abandonment", "keyed",
+            "keyed: a keyed function, the user's open carts in a list and a timer per cart; cep: the seed's Flink "
+                    + "CEP pattern and its timeout. Same alerts; keyed costs less", "keyed", "cep");
 
     // checkpoint: exactly-once and recovery
     public static final Setting CHECKPOINT_INTERVAL = define("checkpoint", "interval", DURATION, "10s",

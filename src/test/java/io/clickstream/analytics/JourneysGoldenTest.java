@@ -119,14 +119,15 @@ class JourneysGoldenTest {
 
     // --- click then purchase: the keyed function (default) and the CEP pattern, same expectations ---
 
-    private static JourneysRun clickToPurchase(String form, ScriptedEvents script) throws Exception {
-        return JourneysRun.run(script, JourneysRun.defaults().withClickToPurchaseCep(form.equals("cep")));
+    /** Click → purchase and cart abandonment as keyed functions ("keyed", the default) or CEP patterns ("cep"). */
+    private static JourneysRun inForm(String form, ScriptedEvents script) throws Exception {
+        return JourneysRun.run(script, JourneysRun.defaults().withCepPatterns(form.equals("cep")));
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "cep"})
     void aClickThenAPurchaseMatchesOnlyStrictlyInsideTenMinutes(String form) throws Exception {
-        JourneysRun run = clickToPurchase(form, script()
+        JourneysRun run = inForm(form, script()
                 .click("u1", T0).view("u1", "/x", T0 + MIN).purchase("u1", T0 + 10 * MIN - 1, 5)  // e1..e3
                 .click("u2", T0).purchase("u2", T0 + 10 * MIN, 5));                               // e4, e5
 
@@ -137,7 +138,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "cep"})
     void aPurchaseMatchesTheEarliestClickStillInsideTheLimitOnce(String form) throws Exception {
-        JourneysRun run = clickToPurchase(form, script()
+        JourneysRun run = inForm(form, script()
                 .click("u1", T0)                           // e1: more than 10 min before e4
                 .click("u1", T0 + 5 * MIN)                  // e2: earliest inside
                 .click("u1", T0 + 7 * MIN)                  // e3
@@ -154,7 +155,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "cep"})
     void aClickIsUsedOnceAndOnlyByAPurchaseStrictlyInsideTheLimit(String form) throws Exception {
-        JourneysRun run = clickToPurchase(form, script()
+        JourneysRun run = inForm(form, script()
                 .click("u1", T0)                            // e1
                 .purchase("u1", T0 + 10 * MIN, 5)           // e2: e1 exactly 10 min before: no match
                 .click("u1", T0 + 11 * MIN)                 // e3
@@ -179,7 +180,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "cep"})
     void outOfOrderArrivalInsideTheWatermarkStillMatchesAndALateClickGoesToLate(String form) throws Exception {
-        JourneysRun run = clickToPurchase(form, script()
+        JourneysRun run = inForm(form, script()
                 .purchase("u1", T0 + 2 * MIN, 5)           // e1: arrives before its click
                 .click("u1", T0 + MIN)                      // e2: earlier, but not behind the watermark
                 .watermark(T0 + 3 * MIN)
@@ -228,11 +229,12 @@ class JourneysGoldenTest {
                 (T0 + 3 * SEC) + ".." + (T0 + 5 * SEC));
     }
 
-    // --- CEP: cart abandonment (timeout) ---
+    // --- cart abandonment: the keyed function (default) and the CEP pattern's timeout, same expectations ---
 
-    @Test
-    void aCartWithoutAPurchaseWithinThirtyMinutesTimesOutIntoAnAlert() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void aCartWithoutAPurchaseWithinThirtyMinutesTimesOutIntoAnAlert(String form) throws Exception {
+        JourneysRun run = inForm(form, script()
                 .cart("u1", T0)                            // e1: bought 1 ms before the deadline
                 .purchase("u1", T0 + 30 * MIN - 1, 5)       // e2
                 .cart("u2", T0)                             // e3: the purchase at the deadline is too late
@@ -251,13 +253,27 @@ class JourneysGoldenTest {
                         30 * MIN, 30 * MIN, "/cart/add?product=1"));
     }
 
-    @Test
-    void aPurchaseArrivingBeforeItsCartInsideTheWatermarkStillCounts() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void aPurchaseArrivingBeforeItsCartInsideTheWatermarkStillCounts(String form) throws Exception {
+        JourneysRun run = inForm(form, script()
                 .purchase("u1", T0 + 10 * SEC, 5)           // stamped after the cart, arrives first
                 .cart("u1", T0)
                 .watermark(T0 + 40 * MIN));
 
         assertThat(run.alerts(Patterns.CART_ABANDONED)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void onlyAPurchaseStampedAtOrAfterTheCartAndBeforeItsDeadlineBuysIt(String form) throws Exception {
+        JourneysRun run = inForm(form, script()
+                .purchase("u1", T0, 5).cart("u1", T0 + MIN)                                  // e1, e2: bought before
+                .cart("u2", T0).purchase("u2", T0, 5)                                        // e3, e4: same instant
+                .cart("u3", T0).purchase("u3", T0 + 5 * MIN, 5).cart("u3", T0 + 6 * MIN)     // e5..e7
+                .cart("u4", T0).cart("u4", T0 + 30 * MIN).purchase("u4", T0 + 30 * MIN, 5)); // e8..e10: e8's deadline
+
+        assertThat(run.alerts(Patterns.CART_ABANDONED)).extracting(a -> a.alertId).containsExactly(
+                "u1|CART_ABANDONED|e2", "u3|CART_ABANDONED|e7", "u4|CART_ABANDONED|e8");
     }
 }

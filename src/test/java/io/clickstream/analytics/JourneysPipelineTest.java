@@ -34,17 +34,18 @@ class JourneysPipelineTest {
 
     private static final long START = Instant.parse("2024-11-25T00:00:00Z").toEpochMilli();
 
-    /** Click → purchase in both forms: the keyed function (default) and the CEP pattern. */
-    @ParameterizedTest(name = "click-to-purchase={0}")
+    /** Click → purchase and cart abandonment in both forms: keyed functions (default) and CEP patterns. */
+    @ParameterizedTest(name = "patterns={0}")
     @ValueSource(strings = {"keyed", "cep"})
-    void everyJoinAndPatternEqualsItsBruteForceReference(String clickToPurchaseForm, @TempDir Path work) throws Exception {
+    void everyJoinAndPatternEqualsItsBruteForceReference(String form, @TempDir Path work) throws Exception {
         // 10 events per second of event time from 300 users: about 40 minutes, with burst buyers and open carts.
         Path input = GeneratedInput.file(new GeneratorSettings(5, 300, START, 10, 0.2, Duration.ofSeconds(8),
                 0, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.02, 0.01), 25_000, work.resolve("events.jsonl"));
         // Burst buyers spend 900 to 2700 in three purchases: at 1500 some of them stay below the threshold.
         AppConfig config = Pipelines.fileReplay(input, work).with(Settings.PARALLELISM, 2)
                 .with(Settings.RAPID_PURCHASES_THRESHOLD, 1500)
-                .with(Settings.CLICK_TO_PURCHASE_FORM, clickToPurchaseForm);
+                .with(Settings.CLICK_TO_PURCHASE_FORM, form)
+                .with(Settings.CART_ABANDONMENT_FORM, form);
         Path out = Pipelines.runToEnd(config);
 
         List<ClickEvent> events = OutputFiles.parquetRows(out.resolve(OutputSinks.REFINED_CLICKS)).stream()

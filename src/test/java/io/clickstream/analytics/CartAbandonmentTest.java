@@ -1,0 +1,73 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.clickstream.analytics.AnalyticsRun.MIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The keyed cart-abandonment function's state and timers (its alerts: JourneysGoldenTest, for both forms). */
+class CartAbandonmentTest {
+    private static final OutputTag<ClickEvent> LATE = new OutputTag<>("late", TypeInformation.of(ClickEvent.class));
+    private KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CartAbandonment(30 * MIN, LATE)), e -> e.userId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void send(String id, EventType type, long ts) throws Exception {
+        harness.processElement(new StreamRecord<>(new ClickEvent(id, "u1", null, type, "/cart", ts,
+                type == EventType.PURCHASE ? 5.0 : null, null, null), ts));
+    }
+
+    @Test
+    void theAlertComesWhenTheWatermarkReachesTheDeadlineAndLeavesNoState() throws Exception {
+        send("c1", EventType.ADD_TO_CART, 0);
+        harness.processWatermark(new Watermark(30 * MIN - 1));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(new Watermark(30 * MIN));
+        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aBoughtCartAndItsPurchaseLeaveNoStateAndRaiseNothing() throws Exception {
+        send("c1", EventType.ADD_TO_CART, 0);
+        send("c2", EventType.ADD_TO_CART, MIN);
+        send("p1", EventType.PURCHASE, 2 * MIN);
+        harness.processWatermark(new Watermark(2 * MIN));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void anEventAtTheWatermarkGoesToTheLateOutput() throws Exception {
+        harness.processWatermark(new Watermark(MIN));
+        send("c1", EventType.ADD_TO_CART, MIN);
+
+        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().eventId).containsExactly("c1");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}
