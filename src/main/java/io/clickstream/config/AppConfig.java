@@ -219,6 +219,10 @@ public final class AppConfig implements Serializable {
         return (Duration) get(s, Setting.Type.DURATION);
     }
 
+    public org.apache.flink.configuration.MemorySize memorySize(Setting s) {
+        return (org.apache.flink.configuration.MemorySize) get(s, Setting.Type.MEMORY_SIZE);
+    }
+
     public boolean bool(Setting s) {
         return (Boolean) get(s, Setting.Type.BOOLEAN);
     }

@@ -14,7 +14,7 @@ import java.util.List;
 public final class Setting implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public enum Type { STRING, INT, LONG, NUMBER, FRACTION, DURATION, BOOLEAN, CHOICE, INSTANT_OR_NOW }
+    public enum Type { STRING, INT, LONG, NUMBER, FRACTION, DURATION, MEMORY_SIZE, BOOLEAN, CHOICE, INSTANT_OR_NOW }
 
     public final String group;
     public final String key;
@@ -64,6 +64,8 @@ public final class Setting implements Serializable {
                 }
                 case DURATION:
                     return TimeUtils.parseDuration(v);
+                case MEMORY_SIZE:
+                    return org.apache.flink.configuration.MemorySize.parse(v);
                 case BOOLEAN:
                     if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
                         return Boolean.parseBoolean(v);
@@ -109,6 +111,8 @@ public final class Setting implements Serializable {
                 return "fraction 0–1";
             case DURATION:
                 return "duration";
+            case MEMORY_SIZE:
+                return "memory size";
             case BOOLEAN:
                 return "true, false";
             case CHOICE:
@@ -131,6 +135,8 @@ public final class Setting implements Serializable {
                 return "a fraction between 0 and 1";
             case DURATION:
                 return "a duration such as 500ms, 10s, 5min, 1h or 7d";
+            case MEMORY_SIZE:
+                return "a memory size such as 512m or 1g";
             case BOOLEAN:
                 return "true or false";
             case CHOICE:

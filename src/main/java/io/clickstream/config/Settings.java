@@ -14,6 +14,7 @@ import static io.clickstream.config.Setting.Type.FRACTION;
 import static io.clickstream.config.Setting.Type.INSTANT_OR_NOW;
 import static io.clickstream.config.Setting.Type.INT;
 import static io.clickstream.config.Setting.Type.LONG;
+import static io.clickstream.config.Setting.Type.MEMORY_SIZE;
 import static io.clickstream.config.Setting.Type.NUMBER;
 import static io.clickstream.config.Setting.Type.STRING;
 
@@ -231,6 +232,9 @@ public final class Settings {
                     + "the next free port is used when it is taken, 0 to switch it off");
     public static final Setting SUMMARY_INTERVAL = define("run", "summary-interval", DURATION, "5s",
             "how often the live summary line is printed, 0 to switch it off");
+    public static final Setting MANAGED_MEMORY = define("run", "managed-memory", MEMORY_SIZE, "1g",
+            "native memory of the embedded cluster for RocksDB state (a cap, used only with the rocksdb backend); "
+                    + "with Flink's local default of 128m RocksDB flushes its write buffers constantly");
 
     private Settings() {}
 

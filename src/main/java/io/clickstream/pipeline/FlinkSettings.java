@@ -10,6 +10,7 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 
 import java.nio.file.Paths;
@@ -44,6 +45,10 @@ public final class FlinkSettings {
         f.set(CoreOptions.DEFAULT_PARALLELISM, parallelism(c));
         f.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, c.duration(Settings.WATERMARK_INTERVAL));
         f.set(ExecutionOptions.BUFFER_TIMEOUT, c.duration(Settings.BUFFER_TIMEOUT));
+        // The embedded cluster's managed memory is where RocksDB keeps its write buffers and block cache (one
+        // share per slot). Flink's local default (128m) leaves a few MB per column family: RocksDB then flushes
+        // and compacts all the time, 4x slower (docs/benchmarks.md). On MSF the service sizes it.
+        f.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, c.memorySize(Settings.MANAGED_MEMORY));
         return f;
     }
 

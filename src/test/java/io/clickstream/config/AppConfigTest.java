@@ -226,6 +226,8 @@ class AppConfigTest {
         "generator.late-fraction=half|invalid value 'half' for generator.late-fraction: expected a fraction between 0 and 1",
         "s3.path-style-access=yes|invalid value 'yes' for s3.path-style-access: expected true or false",
         "generator.start=yesterday|invalid value 'yesterday' for generator.start: expected 'now' or an ISO-8601 instant",
+        "run.managed-memory=lots|invalid value 'lots' for run.managed-memory: expected a memory size such as 512m or 1g",
+        "run.managed-memory=1 parsec|invalid value '1 parsec' for run.managed-memory: expected a memory size such as 512m or 1g",
     })
     void anInvalidValueNamesTheValueTheKeyAndWhatIsExpected(String assignment, String expectedStart) {
         assertThatThrownBy(() -> AppConfig.defaults().with(assignment))
