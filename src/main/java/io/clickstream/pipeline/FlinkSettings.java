@@ -10,7 +10,9 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 
 import java.nio.file.Paths;
@@ -45,10 +47,13 @@ public final class FlinkSettings {
         f.set(CoreOptions.DEFAULT_PARALLELISM, parallelism(c));
         f.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, c.duration(Settings.WATERMARK_INTERVAL));
         f.set(ExecutionOptions.BUFFER_TIMEOUT, c.duration(Settings.BUFFER_TIMEOUT));
-        // The embedded cluster's managed memory is where RocksDB keeps its write buffers and block cache (one
-        // share per slot). Flink's local default (128m) leaves a few MB per column family: RocksDB then flushes
-        // and compacts all the time, 4x slower (docs/benchmarks.md). On MSF the service sizes it.
+        // RocksDB (the rocksdb backend) keeps its write buffers and block cache in the embedded cluster's managed
+        // memory, one share per slot for every RocksDB instance in it: here about 15 keyed operators with a column
+        // family per state. Each column family's write buffer takes memory in blocks of an eighth of its size
+        // (64 MB by default), so with Flink's local 128m RocksDB flushed and compacted all the time; 8 MB buffers
+        // and 1g leave room for all of them (3.4x faster, docs/benchmarks.md). On MSF the service sizes memory.
         f.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, c.memorySize(Settings.MANAGED_MEMORY));
+        f.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.ofMebiBytes(8));
         return f;
     }
 
