@@ -137,11 +137,16 @@ public final class Benchmark {
         double naiveCpu = detectorCpu(naive, baseline);
         double slicedCpu = detectorCpu(sliced, baseline);
         double hopCpu = detectorCpu(hop, baseline);
-        r.append(String.format(Locale.ROOT, "%nDetector CPU beyond the keyed baseline, each net of its startup: naive %.2f s (%,.0f purchases / CPU-s), "
-                        + "sliced %.2f s (%,.0f purchases / CPU-s), SQL HOP %.2f s (%,.0f purchases / CPU-s): "
-                        + "the sliced detector is %.2f× the naive one and %.2f× SQL HOP.%n",
-                naiveCpu, purchases / naiveCpu, slicedCpu, purchases / slicedCpu, hopCpu, purchases / hopCpu,
-                naiveCpu / slicedCpu, hopCpu / slicedCpu));
+        if (Math.min(naiveCpu, Math.min(slicedCpu, hopCpu)) < 0.05) {
+            r.append(String.format(Locale.ROOT, "%nToo few purchases (%,d) for the detectors to cost more than their "
+                    + "start-up: no ratio.%n", purchases));
+        } else {
+            r.append(String.format(Locale.ROOT, "%nDetector CPU beyond the keyed baseline, each net of its startup: naive %.2f s (%,.0f purchases / CPU-s), "
+                            + "sliced %.2f s (%,.0f purchases / CPU-s), SQL HOP %.2f s (%,.0f purchases / CPU-s): "
+                            + "the sliced detector is %.2f× the naive one and %.2f× SQL HOP.%n",
+                    naiveCpu, purchases / naiveCpu, slicedCpu, purchases / slicedCpu, hopCpu, purchases / hopCpu,
+                    naiveCpu / slicedCpu, hopCpu / slicedCpu));
+        }
         return r.toString();
     }
 

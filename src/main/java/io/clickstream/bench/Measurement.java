@@ -33,9 +33,16 @@ public final class Measurement {
     }
 
     String row() {
-        return String.format(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.2f | %,.0f | %,.0f | %,d |", name, records,
-                wallSeconds, cpuSeconds, startup == null ? 0 : startup.cpuSeconds, perCpuSecond(), perWallSecond(),
-                peakHeapBytes / (1024 * 1024));
+        return String.format(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.2f | %s | %s | %,d |", name, records,
+                wallSeconds, cpuSeconds, startup == null ? 0 : startup.cpuSeconds,
+                rate(cpuSeconds, startup == null ? 0 : startup.cpuSeconds),
+                rate(wallSeconds, startup == null ? 0 : startup.wallSeconds), peakHeapBytes / (1024 * 1024));
+    }
+
+    /** Records per second net of the start-up, or "n/a" when the run took no longer than its start-up (tiny runs). */
+    private String rate(double seconds, double startupSeconds) {
+        double net = seconds - startupSeconds;
+        return net <= 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f", records / net);
     }
 
     static String header() {
