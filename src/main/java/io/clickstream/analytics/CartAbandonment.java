@@ -11,7 +11,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -29,9 +28,6 @@ import java.util.List;
  */
 public class CartAbandonment extends KeyedProcessFunction<String, ClickEvent, Alert> {
     private static final long serialVersionUID = 1L;
-
-    private static final Comparator<ClickEvent> ORDER =
-            Comparator.comparingLong((ClickEvent e) -> e.ts).thenComparing(e -> e.eventId);
 
     private final long timeout;
     private final OutputTag<ClickEvent> late;
@@ -95,7 +91,7 @@ public class CartAbandonment extends KeyedProcessFunction<String, ClickEvent, Al
         if (abandoned.isEmpty() && open.size() == total) {
             return;
         }
-        abandoned.sort(ORDER);
+        abandoned.sort(Patterns.BY_TIME_THEN_ID);
         for (ClickEvent cart : abandoned) {
             out.collect(Alert.withId(cart.userId + "|" + Patterns.CART_ABANDONED + "|" + cart.eventId,
                     Patterns.CART_ABANDONED, cart.userId, cart.ts, cart.ts + timeout, timeout, timeout, cart.url));

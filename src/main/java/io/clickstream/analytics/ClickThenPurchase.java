@@ -11,7 +11,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -32,10 +31,6 @@ import java.util.List;
  */
 public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, ClickToPurchase> {
     private static final long serialVersionUID = 1L;
-
-    /** Clicks of one instant in funnel order: by event id. */
-    private static final Comparator<ClickEvent> ORDER =
-            Comparator.comparingLong((ClickEvent e) -> e.ts).thenComparing(e -> e.eventId);
 
     private final long within;
     private final OutputTag<ClickEvent> late;
@@ -89,8 +84,8 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
         clicks.get().forEach(open::add);
         long lastDecided = Long.MIN_VALUE;
         if (!due.isEmpty()) {
-            due.sort(ORDER);
-            open.sort(ORDER);
+            due.sort(Patterns.BY_TIME_THEN_ID);
+            open.sort(Patterns.BY_TIME_THEN_ID);
             for (ClickEvent p : due) {
                 ClickEvent click = earliestInReach(open, lastDecided, p);
                 if (click != null) {

@@ -73,6 +73,13 @@ public final class Patterns {
     }
 
     /**
+     * Events of one type in the order a pattern sees them: by time, then event id (funnel order for one type). For
+     * the keyed forms of the patterns, which keep one type per list.
+     */
+    static final java.util.Comparator<ClickEvent> BY_TIME_THEN_ID =
+            java.util.Comparator.comparingLong((ClickEvent e) -> e.ts).thenComparing(e -> e.eventId);
+
+    /**
      * Events of one user stamped alike go through a pattern in funnel order (view, click, add_to_cart,
      * purchase), then by event id, never in arrival order: replays and restarts give the same matches.
      */
