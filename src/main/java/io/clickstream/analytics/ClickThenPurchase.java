@@ -27,7 +27,7 @@ import java.util.List;
  *
  * <p>Cheaper than CEP for this pattern: CEP keeps every event in a per-timestamp buffer and runs an automaton over
  * it with a shared buffer of partial matches; here a click costs one list append and a purchase one timer.
- * Clicks are kept slim (id, url, time).
+ * (The job feeds it slim events, without session id, referrer or user agent: see {@code Journeys}.)
  */
 public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, ClickToPurchase> {
     private static final long serialVersionUID = 1L;
@@ -56,7 +56,7 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
             return;
         }
         if (e.type == EventType.CLICK) {
-            clicks.add(new ClickEvent(e.eventId, e.userId, null, EventType.CLICK, e.url, e.ts, null, null, null));
+            clicks.add(e);
             // A click nobody buys after is dropped at a timer after its limit; rounded up to a tenth of the limit,
             // so a user's clicks share a few timers. (Whether a click is in reach is decided by its time, not by
             // when it is dropped.)
