@@ -23,7 +23,7 @@ import org.apache.flink.util.OutputTag;
  *           ├─ purchases ─▶ keyBy user ─┬─ sliding 5 min / 1 min spend ─▶ HIGH_SPEND_5M ─┐
  *           │                           ├─ running spend (TTL) ────────▶ user_spend      ├─▶ alerts
  *           │                           └─ global window, count N ─────▶ PURCHASE_MILESTONE
- *           ├─ keyBy user ─▶ session windows (dynamic gap) ──────────────▶ sessions      │
+ *           ├─ keyBy user ─▶ sessions (dynamic gap) ─────────────────────▶ sessions      │
  *           └─ keyBy user ─▶ inactivity timer ─────────────────────────▶ inactive-5m ───┘
  *   events too late even for the allowed lateness, per analysis ──────────▶ late
  * </pre>
@@ -32,7 +32,8 @@ public final class Analytics {
     public static final String PAGEVIEWS_UID = "pageviews-per-url";
     public static final String HIGH_SPEND_UID = "high-spend-detector";
     public static final String HIGH_SPEND_NAIVE_UID = "high-spend-detector-naive";
-    public static final String SESSIONS_UID = "sessions-per-user";
+    public static final String SESSIONS_UID = "sessions-per-user-keyed";
+    public static final String SESSION_WINDOWS_UID = "sessions-per-user";
     public static final String RUNNING_SPEND_UID = "running-spend-per-user";
     public static final String INACTIVITY_UID = "inactivity-per-user";
     public static final String MILESTONES_UID = "purchase-milestones";
@@ -122,12 +123,17 @@ public final class Analytics {
     }
 
     static SingleOutputStreamOperator<SessionSummary> sessions(KeyedStream<ClickEvent, String> events, AnalyticsSettings s) {
+        Sessions.Gap gap = new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase);
+        if (!s.sessionWindows) {
+            return events.process(new KeyedSessions(gap, s.allowedLateness, LATE_SESSIONS))
+                    .uid(SESSIONS_UID).name("Sessions per user");
+        }
         return events
-                .window(EventTimeSessionWindows.withDynamicGap(new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase)))
+                .window(EventTimeSessionWindows.withDynamicGap(gap))
                 .allowedLateness(s.allowedLateness)
                 .sideOutputLateData(LATE_SESSIONS)
                 .aggregate(new Sessions.Summarize(), new Sessions.EmitSession())
-                .uid(SESSIONS_UID).name("Sessions per user");
+                .uid(SESSION_WINDOWS_UID).name("Sessions per user (session windows)");
     }
 
     static SingleOutputStreamOperator<UserSpend> runningSpend(KeyedStream<ClickEvent, String> purchases, AnalyticsSettings s) {

@@ -18,6 +18,8 @@ public final class AnalyticsSettings implements Serializable {
     public final boolean naiveHighSpend;
     public final Duration sessionGap;
     public final Duration sessionGapAfterPurchase;
+    /** Sessions on Flink's session windows (the seed's form) instead of {@link KeyedSessions}. */
+    public final boolean sessionWindows;
     public final Duration inactivityTimeout;
     public final boolean inactivityInEventTime;
     public final Duration spendTtl;
@@ -25,7 +27,8 @@ public final class AnalyticsSettings implements Serializable {
 
     public AnalyticsSettings(Duration allowedLateness, Duration pageviewsWindow, double highSpendThreshold,
                              Duration highSpendWindow, Duration highSpendSlide, boolean naiveHighSpend,
-                             Duration sessionGap, Duration sessionGapAfterPurchase, Duration inactivityTimeout,
+                             Duration sessionGap, Duration sessionGapAfterPurchase, boolean sessionWindows,
+                             Duration inactivityTimeout,
                              boolean inactivityInEventTime, Duration spendTtl, int purchaseMilestone) {
         this.allowedLateness = allowedLateness;
         this.pageviewsWindow = pageviewsWindow;
@@ -35,6 +38,7 @@ public final class AnalyticsSettings implements Serializable {
         this.naiveHighSpend = naiveHighSpend;
         this.sessionGap = sessionGap;
         this.sessionGapAfterPurchase = sessionGapAfterPurchase;
+        this.sessionWindows = sessionWindows;
         this.inactivityTimeout = inactivityTimeout;
         this.inactivityInEventTime = inactivityInEventTime;
         this.spendTtl = spendTtl;
@@ -51,10 +55,18 @@ public final class AnalyticsSettings implements Serializable {
                 c.string(Settings.HIGH_SPEND_DETECTOR).equals("naive"),
                 c.duration(Settings.SESSION_GAP),
                 c.duration(Settings.SESSION_GAP_AFTER_PURCHASE),
+                c.string(Settings.SESSIONS_FORM).equals("windows"),
                 c.duration(Settings.INACTIVITY_TIMEOUT),
                 c.string(Settings.INACTIVITY_CLOCK).equals("event"),
                 c.duration(Settings.SPEND_TTL),
                 c.integer(Settings.PURCHASE_MILESTONE));
+    }
+
+    /** The same settings with sessions on Flink's session windows ({@code true}) or {@link KeyedSessions}. */
+    public AnalyticsSettings withSessionWindows(boolean windows) {
+        return new AnalyticsSettings(allowedLateness, pageviewsWindow, highSpendThreshold, highSpendWindow,
+                highSpendSlide, naiveHighSpend, sessionGap, sessionGapAfterPurchase, windows, inactivityTimeout,
+                inactivityInEventTime, spendTtl, purchaseMilestone);
     }
 
     /** The alert code for inactivity, e.g. {@code inactive-5m}. */

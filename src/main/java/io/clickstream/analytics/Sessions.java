@@ -14,7 +14,10 @@ import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 
-/** User sessions on event-time session windows with a dynamic gap. */
+/**
+ * User sessions on event-time session windows with a dynamic gap: Flink's windows ({@code analytics.sessions=windows},
+ * the seed's form) or {@link KeyedSessions} (the default), with the same output.
+ */
 public final class Sessions {
     public static final String ANALYSIS = "sessions";
 
@@ -87,18 +90,38 @@ public final class Sessions {
     }
 
     /**
+     * How often each session, by start, has fired: the revision of its next firing. Kept in keyed state (bounded
+     * by a TTL), since Flink keeps no per-window state for merging windows. Both forms use it.
+     */
+    static final MapStateDescriptor<Long, Integer> FIRINGS = firings();
+
+    private static MapStateDescriptor<Long, Integer> firings() {
+        MapStateDescriptor<Long, Integer> d = new MapStateDescriptor<>("session-firings", Types.LONG, Types.INT);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).cleanupFullSnapshot().build());
+        return d;
+    }
+
+    /** The output row of a session with totals {@code t}, whose window ended at {@code windowEnd}. */
+    static SessionSummary summary(String user, Totals t, long windowEnd, int revision) {
+        SessionSummary s = new SessionSummary();
+        s.sessionKey = user + "|" + t.first;
+        s.userId = user;
+        s.start = t.first;
+        s.end = t.last;
+        s.windowEnd = windowEnd;
+        s.events = t.events;
+        s.views = t.views;
+        s.purchases = t.purchases;
+        s.spend = t.spendCents / 100.0;
+        s.revision = revision;
+        return s;
+    }
+
+    /**
      * Emits a session and numbers its firings by session start. Session windows merge, and Flink keeps no
      * per-window state for merging windows, so the count lives in keyed state (bounded by a TTL).
      */
     public static final class EmitSession extends ProcessWindowFunction<Totals, SessionSummary, String, TimeWindow> {
-        private static final MapStateDescriptor<Long, Integer> FIRINGS = firings();
-
-        private static MapStateDescriptor<Long, Integer> firings() {
-            MapStateDescriptor<Long, Integer> d = new MapStateDescriptor<>("session-firings", Types.LONG, Types.INT);
-            d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).cleanupFullSnapshot().build());
-            return d;
-        }
-
         @Override
         public void process(String user, Context ctx, Iterable<Totals> totals, Collector<SessionSummary> out) throws Exception {
             Totals t = totals.iterator().next();
@@ -107,18 +130,7 @@ public final class Sessions {
             int revision = fired == null ? 0 : fired;
             firings.put(t.first, revision + 1);
 
-            SessionSummary s = new SessionSummary();
-            s.sessionKey = user + "|" + t.first;
-            s.userId = user;
-            s.start = t.first;
-            s.end = t.last;
-            s.windowEnd = ctx.window().getEnd();
-            s.events = t.events;
-            s.views = t.views;
-            s.purchases = t.purchases;
-            s.spend = t.spendCents / 100.0;
-            s.revision = revision;
-            out.collect(s);
+            out.collect(summary(user, t, ctx.window().getEnd(), revision));
         }
 
         @Override

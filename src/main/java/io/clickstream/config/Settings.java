@@ -149,6 +149,9 @@ public final class Settings {
             "a session ends after this much inactivity");
     public static final Setting SESSION_GAP_AFTER_PURCHASE = define("analytics", "session-gap-after-purchase", DURATION,
             "5min", "the (dynamic) gap after a purchase: checkout usually ends a visit");
+    public static final Setting SESSIONS_FORM = choice("analytics", "sessions", "keyed",
+            "keyed: a keyed function, the user's open sessions in one value and one timer; windows: the seed's Flink "
+                    + "event-time session windows. Same sessions; keyed costs less", "keyed", "windows");
     public static final Setting INACTIVITY_TIMEOUT = define("analytics", "inactivity-timeout", DURATION, "5min",
             "no event from a user for this long raises an inactive-<N>m alert");
     public static final Setting INACTIVITY_CLOCK = choice("analytics", "inactivity-clock", "event",

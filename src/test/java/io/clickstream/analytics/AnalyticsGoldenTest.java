@@ -49,33 +49,104 @@ class AnalyticsGoldenTest {
                 new LateEvent(Pageviews.ANALYSIS, "e4", "u4", "view", "/a", T0 + 40 * SEC, T0, T0 + MIN));
     }
 
-    @Test
-    void aLateEventThatBridgesTwoSessionsMergesThemIntoARevision() throws Exception {
+    /** The session tests run against both forms: {@link KeyedSessions} (keyed) and Flink's session windows. */
+    private static AnalyticsSettings sessions(String form) {
+        return AnalyticsRun.defaults().withSessionWindows(form.equals("windows"));
+    }
+
+    private static String session(long start, long end, int events, int views, int purchases, double spend, int rev) {
+        return "u1 [" + start + ".." + end + "] events=" + events + " views=" + views + " purchases=" + purchases
+                + " spend=" + spend + " rev=" + rev;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "windows"})
+    void aLateEventThatBridgesTwoSessionsMergesThemIntoARevision(String form) throws Exception {
         AnalyticsRun run = AnalyticsRun.run(script()
                 .view("u1", "/a", T0)
                 .view("u1", "/b", T0 + 10 * MIN)      // session A: [T0, T0+10m], window to T0+40m
                 .view("u1", "/c", T0 + 45 * MIN)      // session B starts: 35 min after A's last event
                 .watermark(T0 + 40 * MIN)             // A fires
                 .click("u1", T0 + 30 * MIN),          // late, within lateness of A: bridges A and B
-                AnalyticsRun.defaults());
+                sessions(form));
 
         assertThat(run.sessions).extracting(Object::toString).containsExactly(
-                "u1 [" + T0 + ".." + (T0 + 10 * MIN) + "] events=2 views=2 purchases=0 spend=0.0 rev=0",
-                "u1 [" + T0 + ".." + (T0 + 45 * MIN) + "] events=4 views=3 purchases=0 spend=0.0 rev=1");
+                session(T0, T0 + 10 * MIN, 2, 2, 0, 0.0, 0),
+                session(T0, T0 + 45 * MIN, 4, 3, 0, 0.0, 1));
         assertThat(run.sessions.get(1).sessionKey).isEqualTo("u1|" + T0);
         assertThat(run.sessions.get(1).windowEnd).isEqualTo(T0 + 75 * MIN);
     }
 
-    @Test
-    void aPurchaseShortensTheSessionGap() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "windows"})
+    void aPurchaseShortensTheSessionGap(String form) throws Exception {
         AnalyticsRun run = AnalyticsRun.run(script()
                 .purchase("u1", T0, 10)
                 .view("u1", "/a", T0 + 15 * MIN),     // beyond the 10 min gap after a purchase: a new session
-                AnalyticsRun.defaults());
+                sessions(form));
 
         assertThat(run.sessions).extracting(s -> s.start + "/" + s.windowEnd).containsExactly(
                 T0 + "/" + (T0 + 10 * MIN),
                 (T0 + 15 * MIN) + "/" + (T0 + 45 * MIN));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "windows"})
+    void aSessionFiresWhenTheWatermarkReachesItsLastMillisecond(String form) throws Exception {
+        AnalyticsRun run = AnalyticsRun.run(script()
+                .view("u1", "/a", T0)                 // window [T0, T0+30m)
+                .watermark(T0 + 30 * MIN - 2)         // not yet
+                .purchase("u1", T0 + 5 * MIN, 1)      // [T0+5m, T0+15m): inside, the window stays
+                .watermark(T0 + 30 * MIN - 1)         // fires
+                .view("u1", "/c", T0 + 10 * MIN),     // behind the watermark, but extends the window past it: fires later
+                sessions(form));
+
+        assertThat(run.sessions).extracting(Object::toString).containsExactly(
+                session(T0, T0 + 5 * MIN, 2, 1, 1, 1.0, 0),
+                session(T0, T0 + 10 * MIN, 3, 2, 1, 1.0, 1));
+        assertThat(run.sessions).extracting(s -> s.windowEnd).containsExactly(T0 + 30 * MIN, T0 + 40 * MIN);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "windows"})
+    void aLateEventInsideAFiredSessionRevisesItAtOnceAndOneAfterTheLatenessGoesToLate(String form) throws Exception {
+        AnalyticsRun run = AnalyticsRun.run(script()
+                .view("u1", "/a", T0)
+                .purchase("u1", T0 + 20 * MIN, 12.5)  // window to T0+30m (the view's gap reaches further)
+                .watermark(T0 + 30 * MIN + 10 * SEC)  // fired, kept 30 s longer
+                .view("u1", "/b", T0 - MIN)           // [T0-1m, T0+29m) overlaps it: fires at once, a new start
+                .watermark(T0 + 30 * MIN + 30 * SEC - 2)
+                .purchase("u1", T0 + MIN, 2.5)        // [T0+1m, T0+11m) inside: fires at once, revision 1
+                .watermark(T0 + 30 * MIN + 30 * SEC - 1)  // last millisecond + lateness: dropped
+                .purchase("u1", T0 + 2 * MIN, 1),     // its own window [T0+2m, T0+12m) is past the lateness too
+                sessions(form));
+
+        assertThat(run.sessions).extracting(Object::toString).containsExactly(
+                session(T0, T0 + 20 * MIN, 2, 1, 1, 12.5, 0),
+                session(T0 - MIN, T0 + 20 * MIN, 3, 2, 1, 12.5, 0),
+                session(T0 - MIN, T0 + 20 * MIN, 4, 2, 2, 15.0, 1));
+        assertThat(run.sessions).extracting(s -> s.sessionKey)
+                .containsExactly("u1|" + T0, "u1|" + (T0 - MIN), "u1|" + (T0 - MIN));
+        assertThat(run.late).filteredOn(l -> l.analysis.equals(Sessions.ANALYSIS)).containsExactly(
+                new LateEvent(Sessions.ANALYSIS, "e5", "u1", "purchase", "/buy",
+                T0 + 2 * MIN, T0 + 2 * MIN, T0 + 12 * MIN));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "windows"})
+    void windowsThatTouchMergeAndAnEarlierEventMovesTheStart(String form) throws Exception {
+        AnalyticsRun run = AnalyticsRun.run(script()
+                .view("u1", "/a", T0 + 10 * MIN)      // [T0+10m, T0+40m)
+                .view("u1", "/b", T0 + 40 * MIN)      // [T0+40m, T0+70m): touches the first, one session
+                .view("u1", "/c", T0 - 20 * MIN)      // out of order, [T0-20m, T0+10m): touches it, moves the start
+                .view("u1", "/d", T0 + 110 * MIN)     // 40 min after: a second session
+                .view("u1", "/e", T0 + 71 * MIN),     // between them, touching neither: a third
+                sessions(form));
+
+        assertThat(run.sessions).extracting(Object::toString).containsExactly(
+                session(T0 - 20 * MIN, T0 + 40 * MIN, 3, 3, 0, 0.0, 0),
+                session(T0 + 71 * MIN, T0 + 71 * MIN, 1, 1, 0, 0.0, 0),
+                session(T0 + 110 * MIN, T0 + 110 * MIN, 1, 1, 0, 0.0, 0));
     }
 
     @ParameterizedTest(name = "{0}")

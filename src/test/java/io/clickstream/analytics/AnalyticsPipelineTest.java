@@ -61,6 +61,28 @@ class AnalyticsPipelineTest {
     }
 
     @Test
+    void keyedSessionsAndSessionWindowsWriteIdenticalSessions(@TempDir Path work) throws Exception {
+        Path input = work.resolve("events.jsonl");
+        Files.write(input, generated(20_000, 0.10));
+        // Gaps shorter than the data's lateness (up to 60 s behind), so that some late events miss their session.
+        Path keyed = Pipelines.runToEnd(Pipelines.fileReplay(input, work.resolve("keyed"))
+                .with(Settings.SESSION_GAP, "40s").with(Settings.SESSION_GAP_AFTER_PURCHASE, "20s")
+                .with(Settings.SESSIONS_FORM, "keyed"));
+        Path windows = Pipelines.runToEnd(Pipelines.fileReplay(input, work.resolve("windows"))
+                .with(Settings.SESSION_GAP, "40s").with(Settings.SESSION_GAP_AFTER_PURCHASE, "20s")
+                .with(Settings.SESSIONS_FORM, "windows"));
+
+        List<String> keyedSessions = OutputFiles.parquetRows(keyed.resolve(OutputSinks.SESSIONS));
+        assertThat(keyedSessions).as("the data makes sessions").hasSizeGreaterThan(300);
+        assertThat(keyedSessions.stream().filter(r -> !Json.field(r, "revision").equals("0")))
+                .as("some sessions are revised by late events").isNotEmpty();
+        assertThat(OutputFiles.parquetRows(windows.resolve(OutputSinks.SESSIONS))).isEqualTo(keyedSessions);
+        List<String> keyedLate = lines(keyed, OutputSinks.LATE, "analysis", Sessions.ANALYSIS);
+        assertThat(keyedLate).as("some events are too late even for the allowed lateness").isNotEmpty();
+        assertThat(lines(windows, OutputSinks.LATE, "analysis", Sessions.ANALYSIS)).isEqualTo(keyedLate);
+    }
+
+    @Test
     void deadLetteredRecordsAheadOfTheStreamChangeNoAnalyticsResult(@TempDir Path work) throws Exception {
         byte[] clean = generated(6_000, 0.02);
         String[] rows = new String(clean, StandardCharsets.ISO_8859_1).split("\n");

@@ -1,0 +1,121 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.clickstream.analytics.AnalyticsRun.MIN;
+import static io.clickstream.analytics.AnalyticsRun.SEC;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The keyed sessions function's state and timers (its sessions: AnalyticsGoldenTest, for both forms). */
+class KeyedSessionsTest {
+    private static final OutputTag<ClickEvent> LATE = new OutputTag<>("late", TypeInformation.of(ClickEvent.class));
+    private KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionSummary> harness;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionSummary> harness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionSummary> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new KeyedSessions(new Sessions.Gap(Duration.ofMinutes(30), Duration.ofMinutes(10)),
+                        Duration.ofSeconds(30), LATE)), e -> e.userId, Types.STRING);
+        h.getExecutionConfig().disableGenericTypes();
+        return h;
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = harness();
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static StreamRecord<ClickEvent> view(String id, long ts) {
+        return new StreamRecord<>(new ClickEvent(id, "u1", null, EventType.VIEW, "/a", ts, null, null, null), ts);
+    }
+
+    @Test
+    void eventsThatExtendASessionSetNoFurtherTimer() throws Exception {
+        harness.processElement(view("e1", 0));
+        harness.processElement(view("e2", MIN));
+        harness.processElement(view("e3", 2 * MIN));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(new Watermark(30 * MIN - 1));  // the first timer: the session now ends later
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(new Watermark(32 * MIN - 1));
+        assertThat(harness.extractOutputValues()).extracting(s -> s.events + " until " + s.windowEnd)
+                .containsExactly("3 until " + 32 * MIN);
+    }
+
+    @Test
+    void anEventLandingWhenTheWatermarkIsAtTheSessionsLastMillisecondRevisesItAtOnce() throws Exception {
+        harness.processElement(view("e1", 0));
+        harness.processWatermark(new Watermark(30 * MIN - 1));  // exactly the window's last millisecond: fires
+        // A purchase (gap 10 min) inside [0, 30 min) does not extend the session: the watermark is still at its end.
+        harness.processElement(new StreamRecord<>(
+                new ClickEvent("p1", "u1", null, EventType.PURCHASE, "/buy", 10 * SEC, 5.0, null, null), 10 * SEC));
+
+        assertThat(harness.extractOutputValues()).extracting(s -> s.events + " revision " + s.revision)
+                .containsExactly("1 revision 0", "2 revision 1");
+    }
+
+    @Test
+    void anEventWhoseOwnWindowIsDroppedExactlyAtTheWatermarkIsLate() throws Exception {
+        long wm = 60 * MIN;
+        harness.processWatermark(new Watermark(wm));
+        // [ts, ts + 30 min) is dropped at its last millisecond + 30 s lateness: at the watermark for "late".
+        long late = wm - 30 * MIN - 30 * SEC + 1;
+        harness.processElement(view("late", late));
+        harness.processElement(view("kept", late + 1));
+
+        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().eventId).containsExactly("late");
+        assertThat(harness.extractOutputValues()).extracting(s -> s.start + " events=" + s.events)
+                .containsExactly((late + 1) + " events=1");
+    }
+
+    @Test
+    void aSessionPastItsLatenessLeavesNoStateAndNoTimer() throws Exception {
+        harness.processElement(view("e1", 0));
+        harness.processWatermark(new Watermark(30 * MIN - 1));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.numEventTimeTimers()).as("the drop, 30 s later").isEqualTo(1);
+
+        harness.processWatermark(new Watermark(30 * MIN - 1 + 30 * SEC));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void openSessionsAndTheirTimerSurviveARestore() throws Exception {
+        harness.processElement(view("e1", 0));
+        harness.processElement(view("e2", 50 * MIN));  // a second session
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processElement(view("e3", 5 * MIN));
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        assertThat(harness.extractOutputValues()).extracting(s -> s.sessionKey + " events=" + s.events)
+                .containsExactly("u1|0 events=2", "u1|" + 50 * MIN + " events=1");
+    }
+}
