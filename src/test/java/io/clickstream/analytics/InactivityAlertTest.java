@@ -13,7 +13,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The inactivity timer in an operator harness: timers moved, deleted and fired under explicit time. */
+/** The inactivity timer in an operator harness: timers set, set again, deleted and fired under explicit time. */
 class InactivityAlertTest {
     private static final long MIN = 60_000;
 
@@ -30,20 +30,34 @@ class InactivityAlertTest {
     }
 
     @Test
-    void aNewEventMovesTheTimerAndDeletesTheOldOne() throws Exception {
+    void aNewerEventMovesTheDeadlineAndTheTimerIsSetAgainWhenItFiresEarly() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(true)) {
             h.processElement(event("u1", 0));
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
             h.processElement(event("u1", 2 * MIN));
-            assertThat(h.numEventTimeTimers()).as("the old timer is deleted").isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).as("the timer at 5 min stays; no second one").isEqualTo(1);
 
-            h.processWatermark(new Watermark(5 * MIN));   // the first timer would have fired here
+            h.processWatermark(new Watermark(5 * MIN));   // the timer fires before the deadline, 7 min
             assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(h.numEventTimeTimers()).as("set again for 7 min").isEqualTo(1);
 
             h.processWatermark(new Watermark(7 * MIN));
             assertThat(h.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|inactive-5m|" + 7 * MIN);
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).as("state cleared after the alert").isZero();
+        }
+    }
+
+    @Test
+    void aWatermarkPastTheMovedDeadlineRaisesTheAlertAtTheDeadline() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(true)) {
+            h.processElement(event("u1", 0));
+            h.processElement(event("u1", 3 * MIN));
+            h.processWatermark(new Watermark(20 * MIN));  // fires the 5 min timer and, in the same advance, 8 min
+
+            assertThat(h.extractOutputValues()).extracting(a -> a.windowEnd + " last " + a.windowStart)
+                    .containsExactly(8 * MIN + " last " + 3 * MIN);
+            assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 
