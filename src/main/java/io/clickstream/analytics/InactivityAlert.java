@@ -50,7 +50,8 @@ public class InactivityAlert extends KeyedProcessFunction<String, ClickEvent, Al
             onEventTimeEvent(e, ctx, out);
             return;
         }
-        lastSeen.update(latest(e));
+        Long previous = lastSeen.value();
+        lastSeen.update(previous == null ? e.ts : Math.max(previous, e.ts));
         Long pending = timer.value();
         long due = ctx.timerService().currentProcessingTime() + timeout;
         if (pending != null && pending == due) {
@@ -80,11 +81,6 @@ public class InactivityAlert extends KeyedProcessFunction<String, ClickEvent, Al
             ctx.timerService().registerEventTimeTimer(latest + timeout);
             timer.update(latest + timeout);
         }
-    }
-
-    private Long latest(ClickEvent e) throws Exception {
-        Long previous = lastSeen.value();
-        return previous == null ? e.ts : Math.max(previous, e.ts);
     }
 
     @Override

@@ -26,7 +26,8 @@ import java.time.Duration;
  * accumulators and moves two timers on every event; here an event that extends a session moves no timer: the
  * timer, when it comes, finds the session longer and is set again for its new end.
  *
- * <p>The revision of a firing is counted per session start in {@link Sessions#FIRINGS}, as the windows form does.
+ * <p>The revision of a firing is counted per session start in {@link Sessions#FIRINGS}, as the windows form does
+ * ({@link Sessions#nextRevision}).
  */
 public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, SessionSummary> {
     private static final long serialVersionUID = 1L;
@@ -103,7 +104,8 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
         } else {
             s = sessions[first];
             for (int i = first + 1; i < last; i++) {
-                absorb(s, sessions[i]);
+                s.absorb(sessions[i]);
+                s.end = Math.max(s.end, sessions[i].end);   // sessions are sorted: the start stays the first's
             }
             s.start = Math.min(s.start, start);
             s.end = Math.max(s.end, end);
@@ -143,7 +145,7 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
                 fire(ctx.getCurrentKey(), s, out);
             }
             if (cleanupTime(s.maxTimestamp()) <= wm) {
-                firings.remove(s.start);
+                firings.remove(s.first);   // the key of Sessions.nextRevision
             } else {
                 sessions[kept++] = s;
             }
@@ -162,10 +164,7 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
     }
 
     private void fire(String userId, Session s, Collector<SessionSummary> out) throws Exception {
-        Integer fired = firings.get(s.start);
-        int revision = fired == null ? 0 : fired;
-        firings.put(s.start, revision + 1);
-        out.collect(Sessions.summary(userId, s, s.end, revision));
+        out.collect(Sessions.summary(userId, s, s.end, Sessions.nextRevision(firings, s)));
     }
 
     /** When a session is dropped: {@code allowed lateness} after its last millisecond, as Flink's window operator. */
@@ -180,17 +179,6 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
             due = Math.min(due, s.firePending ? s.maxTimestamp() : cleanupTime(s.maxTimestamp()));
         }
         return due;
-    }
-
-    private static void absorb(Session into, Session other) {
-        into.start = Math.min(into.start, other.start);
-        into.end = Math.max(into.end, other.end);
-        into.events += other.events;
-        into.views += other.views;
-        into.purchases += other.purchases;
-        into.spendCents += other.spendCents;
-        into.first = Math.min(into.first, other.first);
-        into.last = Math.max(into.last, other.last);
     }
 
     private static Session[] insert(Session[] sessions, int at, Session s) {

@@ -49,6 +49,16 @@ public final class Sessions {
         public long last = Long.MIN_VALUE;
 
         public Totals() {}
+
+        /** Adds {@code other}'s events to these totals: two sessions become one. */
+        void absorb(Totals other) {
+            events += other.events;
+            views += other.views;
+            purchases += other.purchases;
+            spendCents += other.spendCents;
+            first = Math.min(first, other.first);
+            last = Math.max(last, other.last);
+        }
     }
 
     public static final class Summarize implements AggregateFunction<ClickEvent, Totals, Totals> {
@@ -79,12 +89,8 @@ public final class Sessions {
         @Override
         public Totals merge(Totals a, Totals b) {
             Totals m = new Totals();
-            m.events = a.events + b.events;
-            m.views = a.views + b.views;
-            m.purchases = a.purchases + b.purchases;
-            m.spendCents = a.spendCents + b.spendCents;
-            m.first = Math.min(a.first, b.first);
-            m.last = Math.max(a.last, b.last);
+            m.absorb(a);
+            m.absorb(b);
             return m;
         }
     }
@@ -99,6 +105,14 @@ public final class Sessions {
         MapStateDescriptor<Long, Integer> d = new MapStateDescriptor<>("session-firings", Types.LONG, Types.INT);
         d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).cleanupFullSnapshot().build());
         return d;
+    }
+
+    /** The revision of this firing of the session with totals {@code t} (counted by its first event time). */
+    static int nextRevision(MapState<Long, Integer> firings, Totals t) throws Exception {
+        Integer fired = firings.get(t.first);
+        int revision = fired == null ? 0 : fired;
+        firings.put(t.first, revision + 1);
+        return revision;
     }
 
     /** The output row of a session with totals {@code t}, whose window ended at {@code windowEnd}. */
@@ -125,11 +139,7 @@ public final class Sessions {
         @Override
         public void process(String user, Context ctx, Iterable<Totals> totals, Collector<SessionSummary> out) throws Exception {
             Totals t = totals.iterator().next();
-            MapState<Long, Integer> firings = ctx.globalState().getMapState(FIRINGS);
-            Integer fired = firings.get(t.first);
-            int revision = fired == null ? 0 : fired;
-            firings.put(t.first, revision + 1);
-
+            int revision = nextRevision(ctx.globalState().getMapState(FIRINGS), t);
             out.collect(summary(user, t, ctx.window().getEnd(), revision));
         }
 
