@@ -20,6 +20,10 @@ public final class Measurement {
         this.peakHeapBytes = peakHeapBytes;
     }
 
+    /** CPU seconds of the JVM's compiler threads and garbage-collector threads during the run (0 if unknown). */
+    double jitSeconds;
+    double gcSeconds;
+
     /** The same run with one record: starting and stopping the cluster and the job, subtracted from the rates. */
     Measurement startup;
 
@@ -33,8 +37,8 @@ public final class Measurement {
     }
 
     String row() {
-        return String.format(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.2f | %s | %s | %,d |", name, records,
-                wallSeconds, cpuSeconds, startup == null ? 0 : startup.cpuSeconds,
+        return String.format(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %,d |", name, records,
+                wallSeconds, cpuSeconds, startup == null ? 0 : startup.cpuSeconds, jitSeconds, gcSeconds,
                 rate(cpuSeconds, startup == null ? 0 : startup.cpuSeconds),
                 rate(wallSeconds, startup == null ? 0 : startup.wallSeconds), peakHeapBytes / (1024 * 1024));
     }
@@ -46,8 +50,9 @@ public final class Measurement {
     }
 
     static String header() {
-        return "| run | records | wall s | CPU s | of which startup CPU s | records / CPU-s | records / wall-s | peak heap MiB |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|";
+        return "| run | records | wall s | CPU s | of which startup CPU s | JIT CPU s | GC CPU s | records / CPU-s "
+                + "| records / wall-s | peak heap MiB |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
     }
 
     /** Runs {@code work}, measuring process CPU time and sampling the heap every 20 ms. */
@@ -58,6 +63,7 @@ public final class Measurement {
         System.gc();
         HeapSampler sampler = new HeapSampler(memory);
         sampler.start();
+        double[] jvm0 = JvmThreads.cpuSeconds();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         try {
@@ -68,7 +74,11 @@ public final class Measurement {
         }
         long wall = System.nanoTime() - t0;
         long cpu = os.getProcessCpuTime() - cpu0;
-        return new Measurement(name, records, wall / 1e9, cpu / 1e9, sampler.peak);
+        double[] jvm1 = JvmThreads.cpuSeconds();
+        Measurement m = new Measurement(name, records, wall / 1e9, cpu / 1e9, sampler.peak);
+        m.jitSeconds = jvm1[0] - jvm0[0];
+        m.gcSeconds = jvm1[1] - jvm0[1];
+        return m;
     }
 
     interface ThrowingRunnable {
