@@ -1,30 +1,40 @@
 package io.clickstream.event;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * A validated clickstream event. A Flink POJO (public fields, no-arg constructor), so Flink
- * serializes it with its POJO serializer and never with Kryo. (Java-serializable only so that test
- * sources can carry events in their closure.)
+ * A validated clickstream event, immutable. Flink serializes it with {@link ClickEventSerializer} (named through
+ * {@link ClickEventTypeInfo}), never with Kryo; because nothing can change an event, Flink's copies of it between
+ * chained operators are the event itself. (Java-serializable only so that test sources can carry events in their
+ * closure.)
  */
-public class ClickEvent implements Serializable {
+@TypeInfo(ClickEventTypeInfo.Factory.class)
+public final class ClickEvent implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public String eventId;
-    public String userId;
+    public final String eventId;
+    public final String userId;
     /** Optional: producers that do not track sessions leave it out. */
-    public String sessionId;
-    public EventType type;
-    public String url;
+    public final String sessionId;
+    public final EventType type;
+    public final String url;
     /** Event time, epoch milliseconds UTC. */
-    public long ts;
+    public final long ts;
     /** Amount spent; set on purchases, null otherwise. */
-    public Double spend;
-    public String referrer;
-    public String userAgent;
+    public final Double spend;
+    public final String referrer;
+    public final String userAgent;
 
-    public ClickEvent() {}
+    /**
+     * An event with no fields. Only for Flink's POJO serializer, which reads state written before
+     * {@link ClickEventSerializer} (it creates an empty instance and sets the fields by reflection).
+     */
+    public ClickEvent() {
+        this(null, null, null, null, null, 0L, null, null, null);
+    }
 
     public ClickEvent(String eventId, String userId, String sessionId, EventType type, String url,
                       long ts, Double spend, String referrer, String userAgent) {

@@ -66,19 +66,19 @@ public final class EventParser implements Serializable {
             throw new InvalidRecord(Reason.UNDECODABLE, raw.framingError);
         }
         DecodedRecord root = decoder.decode(payload);
-        ClickEvent e = new ClickEvent();
-        e.eventId = requiredString(root, "eventId");
-        e.userId = requiredString(root, "userId");
+        // Checked in this order, so that a record with several faults always gets the same reason.
+        String eventId = requiredString(root, "eventId");
+        String userId = requiredString(root, "userId");
         String typeName = requiredString(root, "type");
-        e.type = EventType.fromWireName(typeName).orElseThrow(() -> new InvalidRecord(Reason.UNKNOWN_EVENT_TYPE,
+        EventType type = EventType.fromWireName(typeName).orElseThrow(() -> new InvalidRecord(Reason.UNKNOWN_EVENT_TYPE,
                 "type '" + typeName + "' is unknown; expected one of " + EventType.choices()));
-        e.url = requiredString(root, "url");
-        e.ts = timestamp(root);
-        e.sessionId = optionalString(root, "sessionId");
-        e.referrer = optionalString(root, "referrer");
-        e.userAgent = optionalString(root, "userAgent");
-        e.spend = spend(root, e.type);
-        return e;
+        String url = requiredString(root, "url");
+        long ts = timestamp(root);
+        String sessionId = optionalString(root, "sessionId");
+        String referrer = optionalString(root, "referrer");
+        String userAgent = optionalString(root, "userAgent");
+        Double spend = spend(root, type);
+        return new ClickEvent(eventId, userId, sessionId, type, url, ts, spend, referrer, userAgent);
     }
 
     private static String requiredString(DecodedRecord root, String field) throws InvalidRecord {

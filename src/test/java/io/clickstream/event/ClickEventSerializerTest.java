@@ -1,0 +1,153 @@
+package io.clickstream.event;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.PojoField;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClickEventSerializerTest {
+    private static final ClickEvent FULL = new ClickEvent("e-1", "u-7", "s-3", EventType.PURCHASE, "/checkout",
+            1_732_492_800_123L, 42.5, "https://example.com/", "Mozilla/5.0");
+    private static final ClickEvent SPARSE = new ClickEvent("e-2", "u-7", null, EventType.VIEW, "/", 0L, null, null, null);
+
+    @Test
+    void flinkTypeOfClickEventIsOursNotPojoOrKryo() {
+        TypeInformation<ClickEvent> type = TypeInformation.of(ClickEvent.class);
+        assertThat(type).isInstanceOf(ClickEventTypeInfo.class);
+        assertThat(type.createSerializer(new SerializerConfigImpl())).isSameAs(ClickEventSerializer.INSTANCE);
+    }
+
+    @Test
+    void roundTripKeepsEveryFieldIncludingNulls() throws IOException {
+        for (ClickEvent e : List.of(FULL, SPARSE, new ClickEvent())) {
+            assertThat(roundTrip(ClickEventSerializer.INSTANCE, e)).isEqualTo(e);
+        }
+        for (EventType t : EventType.values()) {
+            ClickEvent e = new ClickEvent("e", "u", null, t, "/", 1L, null, null, null);
+            assertThat(roundTrip(ClickEventSerializer.INSTANCE, e).type).isEqualTo(t);
+        }
+    }
+
+    /** The format is in every checkpoint: a change to it (or to the type codes) must be a new snapshot version. */
+    @Test
+    void formatVersionOneBytesArePinned() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ClickEventSerializer.INSTANCE.serialize(
+                new ClickEvent("e", "u", null, EventType.ADD_TO_CART, "/", 258L, 1.0, null, null), out);
+        assertThat(hex(out.getCopyOfBuffer()))
+                .isEqualTo("0265" + "0275" + "00" + "022f" + "00" + "00" + "02" + "0000000000000102" + "01" + "3ff0000000000000");
+        assertThat(ClickEventSerializer.TYPES).containsExactly(EventType.VIEW, EventType.CLICK, EventType.ADD_TO_CART,
+                EventType.PURCHASE);
+        assertThat(ClickEventSerializer.TYPES).hasSameSizeAs(EventType.values());
+    }
+
+    @Test
+    void copyIsTheSameImmutableEvent() {
+        assertThat(ClickEventSerializer.INSTANCE.isImmutableType()).isTrue();
+        assertThat(ClickEventSerializer.INSTANCE.copy(FULL)).isSameAs(FULL);
+        assertThat(ClickEventSerializer.INSTANCE.copy(FULL, SPARSE)).isSameAs(FULL);
+    }
+
+    @Test
+    void copyBetweenViewsCopiesTheBytes() throws IOException {
+        DataOutputSerializer first = new DataOutputSerializer(64);
+        ClickEventSerializer.INSTANCE.serialize(FULL, first);
+        DataOutputSerializer second = new DataOutputSerializer(64);
+        ClickEventSerializer.INSTANCE.copy(new DataInputDeserializer(first.getCopyOfBuffer()), second);
+        assertThat(second.getCopyOfBuffer()).isEqualTo(first.getCopyOfBuffer());
+    }
+
+    @Test
+    void unknownTypeCodeIsAnErrorThatNamesIt() {
+        byte[] bytes = {0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        assertThatThrownBy(() -> ClickEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
+                .isInstanceOf(IOException.class).hasMessageContaining("event type code 9 is unknown");
+    }
+
+    @Test
+    void snapshotRestoresThisSerializerAndIsCompatibleWithItself() throws IOException {
+        TypeSerializerSnapshot<ClickEvent> snapshot = restore(ClickEventSerializer.INSTANCE.snapshotConfiguration());
+        assertThat(snapshot.restoreSerializer()).isSameAs(ClickEventSerializer.INSTANCE);
+        assertThat(new ClickEventSerializer.Snapshot().resolveSchemaCompatibility(snapshot).isCompatibleAsIs()).isTrue();
+    }
+
+    /** State of releases before this serializer: written by the POJO serializer, read by it, written again by ours. */
+    @Test
+    void statePojoSerializerWroteMigratesToThisSerializer() throws Exception {
+        TypeSerializer<ClickEvent> pojo = pojoSerializer();
+        TypeSerializerSnapshot<ClickEvent> old = restore(pojo.snapshotConfiguration());
+        TypeSerializerSchemaCompatibility<ClickEvent> compatibility =
+                ClickEventSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old);
+        assertThat(compatibility.isCompatibleAfterMigration()).isTrue();
+
+        // Migration reads with the serializer the old snapshot restores: it must rebuild the immutable event.
+        TypeSerializer<ClickEvent> reader = old.restoreSerializer();
+        for (ClickEvent e : List.of(FULL, SPARSE)) {
+            ClickEvent migrated = roundTrip(pojo, reader, e);
+            assertThat(migrated).isEqualTo(e);
+            assertThat(roundTrip(ClickEventSerializer.INSTANCE, migrated)).isEqualTo(e);
+        }
+    }
+
+    @Test
+    void anotherSerializersStateIsIncompatible() throws IOException {
+        TypeSerializerSnapshot<ClickEvent> kryo = restore(new org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer<>(
+                ClickEvent.class, new SerializerConfigImpl()).snapshotConfiguration());
+        assertThat(ClickEventSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(kryo).isIncompatible())
+                .isTrue();
+    }
+
+    /** Flink's POJO serializer for ClickEvent, as the releases before {@link ClickEventSerializer} used it. */
+    private static TypeSerializer<ClickEvent> pojoSerializer() throws NoSuchFieldException {
+        List<PojoField> fields = new ArrayList<>();
+        for (String name : new String[] {"eventId", "sessionId", "spend", "ts", "type", "url", "userAgent", "userId",
+                "referrer"}) {
+            java.lang.reflect.Field f = ClickEvent.class.getField(name);
+            fields.add(new PojoField(f, TypeInformation.of(f.getType())));
+        }
+        return new PojoTypeInfo<>(ClickEvent.class, fields).createSerializer(new SerializerConfigImpl());
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : bytes) {
+            s.append(String.format("%02x", b));
+        }
+        return s.toString();
+    }
+
+    private static ClickEvent roundTrip(TypeSerializer<ClickEvent> serializer, ClickEvent e) throws IOException {
+        return roundTrip(serializer, serializer, e);
+    }
+
+    private static ClickEvent roundTrip(TypeSerializer<ClickEvent> writer, TypeSerializer<ClickEvent> reader,
+                                        ClickEvent e) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        writer.serialize(e, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        ClickEvent read = reader.deserialize(in);
+        assertThat(in.available()).as("bytes left after reading").isZero();
+        return read;
+    }
+
+    /** Writes a snapshot as a checkpoint does and reads it back. */
+    private static TypeSerializerSnapshot<ClickEvent> restore(TypeSerializerSnapshot<ClickEvent> snapshot) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
+        return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
+                ClickEventSerializerTest.class.getClassLoader());
+    }
+}
