@@ -14,7 +14,11 @@ public final class JourneySettings implements Serializable {
     public final Duration attributionMaxDelay;
     /** A click may be stamped this long after the purchase and still count (interval join lower bound, negated). */
     public final Duration attributionClockSkew;
+    /** Attribution with Flink's interval join (the seed's form) instead of {@link KeyedAttribution}. */
+    public final boolean attributionWithIntervalJoin;
     public final Duration conversionWindow;
+    /** Conversions with Flink's window co-group (the seed's form) instead of {@link KeyedConversions}. */
+    public final boolean conversionsWithWindowJoin;
     public final Duration clickToPurchaseWithin;
     /** Click → purchase with Flink CEP (the seed's form) instead of {@link ClickThenPurchase}. */
     public final boolean clickToPurchaseWithCep;
@@ -25,12 +29,14 @@ public final class JourneySettings implements Serializable {
     /** Cart abandonment with Flink CEP (the seed's form) instead of {@link CartAbandonment}. */
     public final boolean cartAbandonmentWithCep;
 
-    public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, Duration conversionWindow,
-                           Duration clickToPurchaseWithin, boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
+    public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, boolean attributionWithIntervalJoin,
+                           Duration conversionWindow, boolean conversionsWithWindowJoin, Duration clickToPurchaseWithin, boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
                            double rapidPurchasesThreshold, Duration cartAbandonmentTimeout, boolean cartAbandonmentWithCep) {
         this.attributionMaxDelay = attributionMaxDelay;
         this.attributionClockSkew = attributionClockSkew;
+        this.attributionWithIntervalJoin = attributionWithIntervalJoin;
         this.conversionWindow = conversionWindow;
+        this.conversionsWithWindowJoin = conversionsWithWindowJoin;
         this.clickToPurchaseWithin = clickToPurchaseWithin;
         this.clickToPurchaseWithCep = clickToPurchaseWithCep;
         this.rapidPurchasesCount = rapidPurchasesCount;
@@ -42,15 +48,25 @@ public final class JourneySettings implements Serializable {
 
     /** The same settings with click → purchase and cart abandonment as CEP patterns ({@code true}) or keyed functions. */
     public JourneySettings withCepPatterns(boolean cep) {
-        return new JourneySettings(attributionMaxDelay, attributionClockSkew, conversionWindow, clickToPurchaseWithin,
-                cep, rapidPurchasesCount, rapidPurchasesWithin, rapidPurchasesThreshold, cartAbandonmentTimeout, cep);
+        return new JourneySettings(attributionMaxDelay, attributionClockSkew, attributionWithIntervalJoin, conversionWindow,
+                conversionsWithWindowJoin, clickToPurchaseWithin, cep, rapidPurchasesCount, rapidPurchasesWithin,
+                rapidPurchasesThreshold, cartAbandonmentTimeout, cep);
+    }
+
+    /** The same settings with attribution and conversions as Flink's joins ({@code true}) or keyed functions. */
+    public JourneySettings withFlinkJoins(boolean joins) {
+        return new JourneySettings(attributionMaxDelay, attributionClockSkew, joins, conversionWindow, joins,
+                clickToPurchaseWithin, clickToPurchaseWithCep, rapidPurchasesCount, rapidPurchasesWithin,
+                rapidPurchasesThreshold, cartAbandonmentTimeout, cartAbandonmentWithCep);
     }
 
     public static JourneySettings from(AppConfig c) {
         return new JourneySettings(
                 c.duration(Settings.ATTRIBUTION_MAX_DELAY),
                 c.duration(Settings.ATTRIBUTION_CLOCK_SKEW),
+                c.string(Settings.ATTRIBUTION_FORM).equals("interval-join"),
                 c.duration(Settings.CONVERSION_WINDOW),
+                c.string(Settings.CONVERSIONS_FORM).equals("window-join"),
                 c.duration(Settings.CLICK_TO_PURCHASE_WITHIN),
                 c.string(Settings.CLICK_TO_PURCHASE_FORM).equals("cep"),
                 c.integer(Settings.RAPID_PURCHASES_COUNT),

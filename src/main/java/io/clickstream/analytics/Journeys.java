@@ -18,7 +18,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <pre>
  *   events ─┬─ clicks ⋈ purchases, interval [-skew, +max delay] ─▶ best click per purchase ─▶ attribution
- *           ├─ clicks ⋈ purchases, co-group per tumbling 5 min ───────────────────────────▶ conversions_5m
+ *           │    (keyed function, or interval join)
+ *           ├─ clicks ⋈ purchases per tumbling 5 min (keyed function, or window co-group) ─▶ conversions_5m
  *           ├─ click → purchase within 10 min (keyed function, or CEP) ───────────────────▶ click_to_purchase
  *           ├─ CEP ≥ 3 purchases within 1 min, total above threshold ───▶ RAPID_PURCHASES ─┐
  *           └─ add_to_cart, no purchase within 30 min (keyed, or CEP) ──▶ CART_ABANDONED ──┴▶ alerts
@@ -26,6 +27,8 @@ import org.apache.flink.util.OutputTag;
  * </pre>
  */
 public final class Journeys {
+    public static final String ATTRIBUTION_UID = "attribution-keyed";
+    public static final String CONVERSIONS_KEYED_UID = "conversions-keyed";
     public static final String ATTRIBUTION_JOIN_UID = "attribution-join";
     public static final String ATTRIBUTION_CHOICE_UID = "attribution-choose-click";
     public static final String CONVERSIONS_UID = "conversions-window-join";
@@ -71,20 +74,43 @@ public final class Journeys {
     public static Streams build(DataStream<ClickEvent> events, JourneySettings s, UserPartitioning users) {
         DataStream<ClickEvent> clicksAndPurchases = slim(events, "clicks-and-purchases", EventType.CLICK, EventType.PURCHASE);
 
-        SingleOutputStreamOperator<ClickEvent> onTimeForAttribution = clicksAndPurchases
-                .process(OnTime.forEvents(LATE_ATTRIBUTION))
-                .uid("attribution-on-time").name("Attribution: late events out");
-        DataStream<Attribution> attribution = attributionPairs(
-                only(onTimeForAttribution, "attribution-clicks", EventType.CLICK),
-                only(onTimeForAttribution, "attribution-purchases", EventType.PURCHASE), s, users)
-                .keyBy(a -> a.purchaseEventId)
-                .process(new AttributionJoin.ChooseClick(s.attributionClockSkew.toMillis()))
-                .uid(ATTRIBUTION_CHOICE_UID).name("Attribution: best click per purchase");
+        DataStream<Attribution> attribution;
+        DataStream<ClickEvent> lateForAttribution;
+        if (s.attributionWithIntervalJoin) {
+            SingleOutputStreamOperator<ClickEvent> onTime = clicksAndPurchases
+                    .process(OnTime.forEvents(LATE_ATTRIBUTION))
+                    .uid("attribution-on-time").name("Attribution: late events out");
+            attribution = attributionPairs(
+                    only(onTime, "attribution-clicks", EventType.CLICK),
+                    only(onTime, "attribution-purchases", EventType.PURCHASE), s, users)
+                    .keyBy(a -> a.purchaseEventId)
+                    .process(new AttributionJoin.ChooseClick(s.attributionClockSkew.toMillis()))
+                    .uid(ATTRIBUTION_CHOICE_UID).name("Attribution: best click per purchase");
+            lateForAttribution = onTime.getSideOutput(LATE_ATTRIBUTION);
+        } else {
+            SingleOutputStreamOperator<Attribution> keyed = users.keyed(clicksAndPurchases)
+                    .process(new KeyedAttribution(s.attributionClockSkew.toMillis(), s.attributionMaxDelay.toMillis(),
+                            LATE_ATTRIBUTION))
+                    .uid(ATTRIBUTION_UID).name("Attribution: best click per purchase (keyed)");
+            attribution = keyed;
+            lateForAttribution = keyed.getSideOutput(LATE_ATTRIBUTION);
+        }
 
-        SingleOutputStreamOperator<ClickEvent> onTimeForConversions = clicksAndPurchases
-                .process(OnTime.forTumblingWindows(s.conversionWindow.toMillis(), LATE_CONVERSIONS))
-                .uid("conversions-on-time").name("Conversions: late events out");
-        DataStream<Conversion> conversions = conversions(onTimeForConversions, s);
+        DataStream<Conversion> conversions;
+        DataStream<ClickEvent> lateForConversions;
+        if (s.conversionsWithWindowJoin) {
+            SingleOutputStreamOperator<ClickEvent> onTime = clicksAndPurchases
+                    .process(OnTime.forTumblingWindows(s.conversionWindow.toMillis(), LATE_CONVERSIONS))
+                    .uid("conversions-on-time").name("Conversions: late events out");
+            conversions = conversions(onTime, s);
+            lateForConversions = onTime.getSideOutput(LATE_CONVERSIONS);
+        } else {
+            SingleOutputStreamOperator<Conversion> keyed = users.keyed(clicksAndPurchases)
+                    .process(new KeyedConversions(s.conversionWindow.toMillis(), LATE_CONVERSIONS))
+                    .uid(CONVERSIONS_KEYED_UID).name("Conversions per user and window (keyed)");
+            conversions = keyed;
+            lateForConversions = keyed.getSideOutput(LATE_CONVERSIONS);
+        }
 
         SingleOutputStreamOperator<ClickToPurchase> clickToPurchase = s.clickToPurchaseWithCep
                 ? pattern(users.keyed(clicksAndPurchases), Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
@@ -120,11 +146,11 @@ public final class Journeys {
         long skew = s.attributionClockSkew.toMillis();
         long delay = s.attributionMaxDelay.toMillis();
         long conversionWindow = s.conversionWindow.toMillis();
-        DataStream<LateEvent> late = tooLate(onTimeForAttribution.getSideOutput(LATE_ATTRIBUTION), "late-attribution",
+        DataStream<LateEvent> late = tooLate(lateForAttribution, "late-attribution",
                 AttributionJoin.ANALYSIS, e -> e.type == EventType.CLICK
                         ? new long[] {e.ts - skew, e.ts + delay + 1}     // the purchases it could have joined
                         : new long[] {e.ts - delay, e.ts + skew + 1})    // the clicks it could have joined
-                .union(tooLate(onTimeForConversions.getSideOutput(LATE_CONVERSIONS), "late-conversions",
+                .union(tooLate(lateForConversions, "late-conversions",
                         Conversions.ANALYSIS, e -> Analytics.window(e.ts, conversionWindow, conversionWindow)),
                        tooLate(clickToPurchase.getSideOutput(LATE_CLICK_TO_PURCHASE), "late-click-to-purchase",
                         Patterns.CLICK_TO_PURCHASE, within(s.clickToPurchaseWithin.toMillis())),

@@ -23,11 +23,19 @@ class JourneysGoldenTest {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = Pipelines.miniCluster();
 
-    // --- interval join: attribution ---
+    // --- attribution and conversions: the keyed functions (default) and Flink's joins, same expectations ---
 
-    @Test
-    void aPurchaseIsAttributedToTheLastClickAtOrBeforeIt() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    /** Attribution and conversions as keyed functions ("keyed", the default) or Flink's joins ("join"). */
+    private static JourneysRun withJoins(String form, ScriptedEvents script) throws Exception {
+        return JourneysRun.run(script, JourneysRun.defaults().withFlinkJoins(form.equals("join")));
+    }
+
+    // --- attribution (interval join) ---
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "join"})
+    void aPurchaseIsAttributedToTheLastClickAtOrBeforeIt(String form) throws Exception {
+        JourneysRun run = withJoins(form, script()
                 .click("u1", T0)                          // e1
                 .click("u1", T0 + 20 * SEC)               // e2: last before the purchase
                 .click("u1", T0 + 10 * SEC)               // e3: arrives out of order, earlier
@@ -39,9 +47,10 @@ class JourneysGoldenTest {
         assertThat(run.attribution.get(0).delayMs).isEqualTo(5 * SEC);
     }
 
-    @Test
-    void theAttributionIntervalIsInclusiveAtBothEnds() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "join"})
+    void theAttributionIntervalIsInclusiveAtBothEnds(String form) throws Exception {
+        JourneysRun run = withJoins(form, script()
                 .click("u1", T0).purchase("u1", T0 + 30 * SEC, 1)               // e1, e2: exactly the max delay
                 .click("u2", T0).purchase("u2", T0 + 30 * SEC + 1, 1)           // e3, e4: 1 ms beyond
                 .purchase("u3", T0, 1).click("u3", T0 + 10 * SEC)               // e5, e6: click exactly the skew after
@@ -52,9 +61,10 @@ class JourneysGoldenTest {
                 "e5<-e6 delay=-10000 of 1");
     }
 
-    @Test
-    void withOnlyClicksAfterThePurchaseTheEarliestWinsAndTiesGoToTheSmallerEventId() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "join"})
+    void withOnlyClicksAfterThePurchaseTheEarliestWinsAndTiesGoToTheSmallerEventId(String form) throws Exception {
+        JourneysRun run = withJoins(form, script()
                 .purchase("u1", T0, 10)                  // e1
                 .click("u1", T0 + 8 * SEC)                // e2
                 .click("u1", T0 + 3 * SEC)                // e3: earliest after the purchase
@@ -67,9 +77,10 @@ class JourneysGoldenTest {
                 "e4<-e5 delay=5000 of 2");
     }
 
-    @Test
-    void aClickStampedInsideTheSkewStillJoinsAfterTheWatermarkPassedThePurchaseButOneAtTheWatermarkIsLate() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "join"})
+    void aClickStampedInsideTheSkewStillJoinsAfterTheWatermarkPassedThePurchaseButOneAtTheWatermarkIsLate(String form) throws Exception {
+        JourneysRun run = withJoins(form, script()
                 .click("u1", T0 - SEC)                     // e1
                 .purchase("u1", T0, 10)                    // e2
                 .watermark(T0 + 5 * SEC)
@@ -82,11 +93,12 @@ class JourneysGoldenTest {
                 "e4", "u1", "click", "/product/1", T0 + 5 * SEC, T0 - 5 * SEC, T0 + 35 * SEC + 1));
     }
 
-    // --- window join: conversions ---
+    // --- conversions (window join) ---
 
-    @Test
-    void conversionsCountClicksAndPurchasesPerUserAndWindow() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "join"})
+    void conversionsCountClicksAndPurchasesPerUserAndWindow(String form) throws Exception {
+        JourneysRun run = withJoins(form, script()
                 .click("u1", T0 + MIN)
                 .purchase("u1", T0 + 5 * MIN - 1, 20.10)  // last ms of [T0, T0+5m)
                 .purchase("u1", T0 + 5 * MIN, 5)           // first ms of the next window
@@ -102,9 +114,10 @@ class JourneysGoldenTest {
                 "u1|" + (T0 + 5 * MIN) + "=true", "u1|" + (T0 + 10 * MIN) + "=false", "u2|" + (T0 + 5 * MIN) + "=false");
     }
 
-    @Test
-    void anEventForAConversionWindowAlreadyEmittedGoesToLate() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "join"})
+    void anEventForAConversionWindowAlreadyEmittedGoesToLate(String form) throws Exception {
+        JourneysRun run = withJoins(form, script()
                 .click("u1", T0 + MIN)                     // e1
                 .watermark(T0 + 5 * MIN - 1)               // [T0, T0+5m) emitted
                 .purchase("u1", T0 + 4 * MIN, 30)          // e2: too late for it

@@ -34,9 +34,12 @@ class JourneysPipelineTest {
 
     private static final long START = Instant.parse("2024-11-25T00:00:00Z").toEpochMilli();
 
-    /** Click → purchase and cart abandonment in both forms: keyed functions (default) and CEP patterns. */
-    @ParameterizedTest(name = "patterns={0}")
-    @ValueSource(strings = {"keyed", "cep"})
+    /**
+     * In both forms: keyed functions (default) and the seed's Flink operators (interval join, window co-group, CEP
+     * patterns for click → purchase and cart abandonment).
+     */
+    @ParameterizedTest(name = "form={0}")
+    @ValueSource(strings = {"keyed", "flink"})
     void everyJoinAndPatternEqualsItsBruteForceReference(String form, @TempDir Path work) throws Exception {
         // 10 events per second of event time from 300 users: about 40 minutes, with burst buyers and open carts.
         Path input = GeneratedInput.file(new GeneratorSettings(5, 300, START, 10, 0.2, Duration.ofSeconds(8),
@@ -44,8 +47,10 @@ class JourneysPipelineTest {
         // Burst buyers spend 900 to 2700 in three purchases: at 1500 some of them stay below the threshold.
         AppConfig config = Pipelines.fileReplay(input, work).with(Settings.PARALLELISM, 2)
                 .with(Settings.RAPID_PURCHASES_THRESHOLD, 1500)
-                .with(Settings.CLICK_TO_PURCHASE_FORM, form)
-                .with(Settings.CART_ABANDONMENT_FORM, form);
+                .with(Settings.ATTRIBUTION_FORM, form.equals("keyed") ? "keyed" : "interval-join")
+                .with(Settings.CONVERSIONS_FORM, form.equals("keyed") ? "keyed" : "window-join")
+                .with(Settings.CLICK_TO_PURCHASE_FORM, form.equals("keyed") ? "keyed" : "cep")
+                .with(Settings.CART_ABANDONMENT_FORM, form.equals("keyed") ? "keyed" : "cep");
         Path out = Pipelines.runToEnd(config);
 
         List<ClickEvent> events = OutputFiles.parquetRows(out.resolve(OutputSinks.REFINED_CLICKS)).stream()

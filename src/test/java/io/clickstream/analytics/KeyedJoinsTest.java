@@ -1,0 +1,102 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+import static io.clickstream.analytics.AnalyticsRun.MIN;
+import static io.clickstream.analytics.AnalyticsRun.SEC;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The keyed attribution and conversions functions' state and timers (their rows: JourneysGoldenTest and
+ * JourneysPipelineTest, against Flink's joins).
+ */
+class KeyedJoinsTest {
+    private static final OutputTag<ClickEvent> LATE = new OutputTag<>("late", TypeInformation.of(ClickEvent.class));
+
+    private static <O> KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, O> harness(
+            KeyedProcessFunction<String, ClickEvent, O> f) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, O> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), e -> e.userId, Types.STRING);
+        h.getExecutionConfig().disableGenericTypes();
+        h.open();
+        return h;
+    }
+
+    private static StreamRecord<ClickEvent> click(String id, long ts) {
+        return new StreamRecord<>(new ClickEvent(id, "u1", null, EventType.CLICK, "/p", ts, null, null, null), ts);
+    }
+
+    private static StreamRecord<ClickEvent> purchase(String id, long ts) {
+        return new StreamRecord<>(new ClickEvent(id, "u1", null, EventType.PURCHASE, "/buy", ts, 10.0, null, null), ts);
+    }
+
+    @Test
+    void attributionClicksShareATimerPerTenthOfTheDelayAndNothingStaysAfterTheWatermarkPasses() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Attribution> h =
+                     harness(new KeyedAttribution(10 * SEC, 30 * SEC, LATE))) {
+            h.processElement(click("c1", 1_000));
+            h.processElement(click("c2", 1_500));
+            h.processElement(click("c3", 1_900));
+            // Each is unneeded 40,001 ms after its time (delay + skew + 1): all three before 42 s, one 3 s slot.
+            assertThat(h.numEventTimeTimers()).as("three clicks, one timer").isEqualTo(1);
+            h.processElement(purchase("p1", 20 * SEC));
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
+
+            h.processWatermark(new Watermark(30 * SEC + 1));  // p1 decided at 20 s + skew + 1 ms
+            assertThat(h.extractOutputValues()).extracting(Object::toString).containsExactly("p1<-c3 delay=18100 of 3");
+            assertThat(h.numKeyedStateEntries()).as("clicks kept for purchases still to come").isGreaterThan(0);
+
+            h.processWatermark(new Watermark(42 * SEC));  // the clicks' shared timer
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void attributionWaitsForClicksInsideTheSkewAndDropsOnlyThoseNoPurchaseCanReach() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Attribution> h =
+                     harness(new KeyedAttribution(10 * SEC, 30 * SEC, LATE))) {
+            h.processElement(purchase("p1", 60 * SEC));
+            h.processElement(click("c1", 25 * SEC));           // 35 s before p1: out of reach
+            h.processWatermark(new Watermark(65 * SEC));
+            h.processElement(click("c2", 66 * SEC));           // after p1, inside the skew
+            h.processWatermark(new Watermark(70 * SEC));       // p1's last possible click is 70 s: not yet decided
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processWatermark(new Watermark(70 * SEC + 1));
+            assertThat(h.extractOutputValues()).extracting(Object::toString).containsExactly("p1<-c2 delay=-6000 of 1");
+        }
+    }
+
+    @Test
+    void conversionsSetOneTimerPerWindowAndForgetTheWindowWhenItFires() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Conversion> h =
+                     harness(new KeyedConversions(5 * MIN, LATE))) {
+            h.processElement(click("c1", MIN));
+            h.processElement(click("c2", 2 * MIN));
+            h.processElement(purchase("p1", 3 * MIN));
+            h.processElement(click("c3", 6 * MIN));
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
+
+            h.processWatermark(new Watermark(5 * MIN - 1));
+            assertThat(h.extractOutputValues()).containsExactly(new Conversion("u1", 0, 5 * MIN, 2, 1, 10.0));
+            assertThat(h.numKeyedStateEntries()).as("the next window only").isEqualTo(1);
+
+            h.processElement(click("late", 4 * MIN));
+            assertThat(h.getSideOutput(LATE)).extracting(r -> r.getValue().eventId).containsExactly("late");
+
+            h.processWatermark(new Watermark(10 * MIN - 1));
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+}
