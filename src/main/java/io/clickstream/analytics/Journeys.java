@@ -27,7 +27,7 @@ import org.apache.flink.util.OutputTag;
  * </pre>
  */
 public final class Journeys {
-    public static final String ATTRIBUTION_UID = "attribution-keyed";
+    public static final String ATTRIBUTION_KEYED_UID = "attribution-keyed";
     public static final String CONVERSIONS_KEYED_UID = "conversions-keyed";
     public static final String ATTRIBUTION_JOIN_UID = "attribution-join";
     public static final String ATTRIBUTION_CHOICE_UID = "attribution-choose-click";
@@ -91,7 +91,7 @@ public final class Journeys {
             SingleOutputStreamOperator<Attribution> keyed = users.keyed(clicksAndPurchases)
                     .process(new KeyedAttribution(s.attributionClockSkew.toMillis(), s.attributionMaxDelay.toMillis(),
                             LATE_ATTRIBUTION))
-                    .uid(ATTRIBUTION_UID).name("Attribution: best click per purchase (keyed)");
+                    .uid(ATTRIBUTION_KEYED_UID).name("Attribution: best click per purchase (keyed)");
             attribution = keyed;
             lateForAttribution = keyed.getSideOutput(LATE_ATTRIBUTION);
         }
