@@ -30,7 +30,8 @@ public final class JourneySettings implements Serializable {
     public final boolean cartAbandonmentWithCep;
 
     public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, boolean attributionWithIntervalJoin,
-                           Duration conversionWindow, boolean conversionsWithWindowJoin, Duration clickToPurchaseWithin, boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
+                           Duration conversionWindow, boolean conversionsWithWindowJoin, Duration clickToPurchaseWithin,
+                           boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
                            double rapidPurchasesThreshold, Duration cartAbandonmentTimeout, boolean cartAbandonmentWithCep) {
         this.attributionMaxDelay = attributionMaxDelay;
         this.attributionClockSkew = attributionClockSkew;

@@ -25,9 +25,13 @@ class JourneysGoldenTest {
 
     // --- attribution and conversions: the keyed functions (default) and Flink's joins, same expectations ---
 
-    /** Attribution and conversions as keyed functions ("keyed", the default) or Flink's joins ("join"). */
-    private static JourneysRun withJoins(String form, ScriptedEvents script) throws Exception {
-        return JourneysRun.run(script, JourneysRun.defaults().withFlinkJoins(form.equals("join")));
+    /**
+     * The journeys in one form: keyed functions ("keyed", the default), Flink's joins for attribution and
+     * conversions ("join"), or CEP patterns for click → purchase and cart abandonment ("cep").
+     */
+    private static JourneysRun inForm(String form, ScriptedEvents script) throws Exception {
+        return JourneysRun.run(script, JourneysRun.defaults().withFlinkJoins(form.equals("join"))
+                .withCepPatterns(form.equals("cep")));
     }
 
     // --- attribution (interval join) ---
@@ -35,7 +39,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "join"})
     void aPurchaseIsAttributedToTheLastClickAtOrBeforeIt(String form) throws Exception {
-        JourneysRun run = withJoins(form, script()
+        JourneysRun run = inForm(form, script()
                 .click("u1", T0)                          // e1
                 .click("u1", T0 + 20 * SEC)               // e2: last before the purchase
                 .click("u1", T0 + 10 * SEC)               // e3: arrives out of order, earlier
@@ -50,7 +54,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "join"})
     void theAttributionIntervalIsInclusiveAtBothEnds(String form) throws Exception {
-        JourneysRun run = withJoins(form, script()
+        JourneysRun run = inForm(form, script()
                 .click("u1", T0).purchase("u1", T0 + 30 * SEC, 1)               // e1, e2: exactly the max delay
                 .click("u2", T0).purchase("u2", T0 + 30 * SEC + 1, 1)           // e3, e4: 1 ms beyond
                 .purchase("u3", T0, 1).click("u3", T0 + 10 * SEC)               // e5, e6: click exactly the skew after
@@ -64,7 +68,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "join"})
     void withOnlyClicksAfterThePurchaseTheEarliestWinsAndTiesGoToTheSmallerEventId(String form) throws Exception {
-        JourneysRun run = withJoins(form, script()
+        JourneysRun run = inForm(form, script()
                 .purchase("u1", T0, 10)                  // e1
                 .click("u1", T0 + 8 * SEC)                // e2
                 .click("u1", T0 + 3 * SEC)                // e3: earliest after the purchase
@@ -80,7 +84,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "join"})
     void aClickStampedInsideTheSkewStillJoinsAfterTheWatermarkPassedThePurchaseButOneAtTheWatermarkIsLate(String form) throws Exception {
-        JourneysRun run = withJoins(form, script()
+        JourneysRun run = inForm(form, script()
                 .click("u1", T0 - SEC)                     // e1
                 .purchase("u1", T0, 10)                    // e2
                 .watermark(T0 + 5 * SEC)
@@ -98,7 +102,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "join"})
     void conversionsCountClicksAndPurchasesPerUserAndWindow(String form) throws Exception {
-        JourneysRun run = withJoins(form, script()
+        JourneysRun run = inForm(form, script()
                 .click("u1", T0 + MIN)
                 .purchase("u1", T0 + 5 * MIN - 1, 20.10)  // last ms of [T0, T0+5m)
                 .purchase("u1", T0 + 5 * MIN, 5)           // first ms of the next window
@@ -117,7 +121,7 @@ class JourneysGoldenTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "join"})
     void anEventForAConversionWindowAlreadyEmittedGoesToLate(String form) throws Exception {
-        JourneysRun run = withJoins(form, script()
+        JourneysRun run = inForm(form, script()
                 .click("u1", T0 + MIN)                     // e1
                 .watermark(T0 + 5 * MIN - 1)               // [T0, T0+5m) emitted
                 .purchase("u1", T0 + 4 * MIN, 30)          // e2: too late for it
@@ -131,11 +135,6 @@ class JourneysGoldenTest {
     }
 
     // --- click then purchase: the keyed function (default) and the CEP pattern, same expectations ---
-
-    /** Click → purchase and cart abandonment as keyed functions ("keyed", the default) or CEP patterns ("cep"). */
-    private static JourneysRun inForm(String form, ScriptedEvents script) throws Exception {
-        return JourneysRun.run(script, JourneysRun.defaults().withCepPatterns(form.equals("cep")));
-    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "cep"})
