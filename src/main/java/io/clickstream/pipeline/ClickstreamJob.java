@@ -170,7 +170,8 @@ public final class ClickstreamJob {
     private DataStream<ClickEvent> deduplicate(DataStream<ClickEvent> events) {
         // Keyed by user, not by eventId: the per-user analyses then chain onto this operator (UserPartitioning).
         return events.keyBy(e -> e.userId)
-                .process(new DeduplicateEvents(config.duration(Settings.DEDUP_HORIZON)))
+                .transform(Operators.DEDUP_NAME, events.getType(),
+                        DeduplicateEvents.operator(config.duration(Settings.DEDUP_HORIZON)))
                 .uid(Operators.DEDUP_UID).name(Operators.DEDUP_NAME);
     }
 

@@ -10,7 +10,11 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
@@ -21,8 +25,8 @@ import java.util.Map;
  * Passes on the first event of each eventId and drops repeats (producer retries) seen within the dedup horizon
  * of wall-clock time (a retry arrives soon after the original, whatever its event time).
  *
- * <p>Keyed by <b>userId</b>, with the user's recent eventIds in a map: a retry is the same record sent again, so
- * it carries the same user. Keyed by user, the deduplicated stream stays partitioned by user, as every per-user
+ * <p>Keyed by <b>userId</b>, with the user's recent eventIds: a retry is the same record sent again, so it
+ * carries the same user. Keyed by user, the deduplicated stream stays partitioned by user, as every per-user
  * analysis downstream is keyed: they chain onto this operator instead of each shuffling the events again (see
  * {@code UserPartitioning}). Two different users' events that share an eventId are two events.
  *
@@ -30,27 +34,88 @@ import java.util.Map;
  * processing-time timer per user removes the expired ids, so state stays bounded. (Flink's state TTL on a map
  * state would do the same, but on the heap backend its cleanup copies a whole map on every access.)
  *
+ * <p>How a user's ids are stored depends on the state backend ({@link IdStore}): on the heap, as one compact
+ * value ({@link SeenEventIds}); in RocksDB, as one map entry per id. Each form takes over the other's state on the
+ * user's first event or timer after a restore, so a savepoint of either restores into both.
+ *
  * <p>Also counts events that arrive behind the watermark, and exposes how far the watermark trails the clock.
  */
 public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, ClickEvent> {
     private static final long serialVersionUID = 1L;
 
+    /** The form of a user's recent eventIds in state. */
+    public enum IdStore {
+        /**
+         * One {@link SeenEventIds} value per user: on the heap backend a value is a reference, so an event costs a
+         * lookup in the user's own index, and a checkpoint writes a user's ids as one block.
+         */
+        ONE_VALUE,
+        /**
+         * A {@code MapState<eventId, first seen>}: in RocksDB a value is serialized on every access, so a user's
+         * ids as one value would be rewritten whole on every event; a map entry per id costs one get and one put.
+         */
+        MAP_ENTRIES;
+
+        /** The form that suits the backend an operator's keyed state is in: one value only on the heap. */
+        static IdStore forBackend(KeyedStateBackend<?> backend) {
+            return backend instanceof HeapKeyedStateBackend ? ONE_VALUE : MAP_ENTRIES;
+        }
+    }
+
     private final long horizon;
-    /** eventId → processing time it was first seen. */
+    /** The form, or null to follow the state backend (set by {@link #operator}'s open). */
+    private IdStore store;
+    /** {@link IdStore#ONE_VALUE}: the user's ids, with the time of the pending cleanup timer. */
+    private transient ValueState<SeenEventIds> ids;
+    /** {@link IdStore#MAP_ENTRIES}: eventId → processing time it was first seen. */
     private transient MapState<String, Long> seen;
-    /** When this user's cleanup timer fires, if one is pending. */
+    /** {@link IdStore#MAP_ENTRIES}: when this user's cleanup timer fires, if one is pending. */
     private transient ValueState<Long> cleanupAt;
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter distinct;
     private transient volatile long lastWatermark;
 
-    public DeduplicateEvents(Duration horizon) {
+    /** Stores ids in the {@code store} form whatever the backend (tests of each form). */
+    public DeduplicateEvents(Duration horizon, IdStore store) {
         this.horizon = horizon.toMillis();
+        this.store = store;
+    }
+
+    /**
+     * The dedup as an operator for {@code keyBy(userId).transform(...)}: it stores ids in the form that suits the
+     * state backend it runs on (the job does not always choose the backend: Managed Service for Apache Flink does).
+     */
+    public static KeyedProcessOperator<String, ClickEvent, ClickEvent> operator(Duration horizon) {
+        return new Operator(new DeduplicateEvents(horizon, null));
+    }
+
+    private static final class Operator extends KeyedProcessOperator<String, ClickEvent, ClickEvent> {
+        private static final long serialVersionUID = 1L;
+
+        Operator(DeduplicateEvents function) {
+            super(function);
+        }
+
+        @Override
+        public void open() throws Exception {
+            DeduplicateEvents function = (DeduplicateEvents) userFunction;
+            if (function.store == null) {
+                function.store = IdStore.forBackend(getKeyedStateBackend());
+            }
+            super.open();
+        }
+    }
+
+    /** The form this instance stores ids in (after open). */
+    public IdStore store() {
+        return store;
     }
 
     @Override
     public void open(OpenContext openContext) {
+        // Both forms are registered, so that either can take over state the other left in a savepoint.
+        ids = getRuntimeContext().getState(new ValueStateDescriptor<>("seen-event-id-set", SeenEventIdsSerializer.INSTANCE));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
 
@@ -66,14 +131,12 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        Long firstSeen = seen.get(event.eventId);
-        if (firstSeen != null && now < firstSeen + horizon) {
+        boolean first = store == IdStore.ONE_VALUE
+                ? firstInValue(event.eventId, now, ctx.timerService())
+                : firstInMap(event.eventId, now, ctx.timerService());
+        if (!first) {
             duplicates.inc();
             return;
-        }
-        seen.put(event.eventId, now);
-        if (cleanupAt.value() == null) {
-            schedule(ctx.timerService(), now + horizon);
         }
         long watermark = ctx.timerService().currentWatermark();
         lastWatermark = watermark;
@@ -84,10 +147,60 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         out.collect(event);
     }
 
+    private boolean firstInValue(String eventId, long now, TimerService timers) throws Exception {
+        SeenEventIds user = ids.value();
+        if (user == null) {
+            user = takeOverMapEntries();
+        }
+        if (!user.firstSighting(eventId, now, horizon)) {
+            return false;
+        }
+        if (user.cleanupAt() == SeenEventIds.NO_CLEANUP) {
+            user.setCleanupAt(schedule(timers, now + horizon));
+        }
+        ids.update(user);
+        return true;
+    }
+
+    private boolean firstInMap(String eventId, long now, TimerService timers) throws Exception {
+        Long pending = cleanupAt.value();
+        if (pending == null) {
+            pending = takeOverValue();
+        }
+        Long firstSeen = seen.get(eventId);
+        if (firstSeen != null && now < firstSeen + horizon) {
+            return false;
+        }
+        seen.put(eventId, now);
+        if (pending == null) {
+            cleanupAt.update(schedule(timers, now + horizon));
+        }
+        return true;
+    }
+
     /** Forgets the user's expired eventIds, and schedules the next cleanup for the earliest id left. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ClickEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
+        if (store == IdStore.ONE_VALUE) {
+            SeenEventIds user = ids.value();
+            if (user == null) {
+                user = takeOverMapEntries();
+            }
+            long earliest = user.expire(now, horizon);
+            if (earliest == Long.MAX_VALUE) {
+                ids.clear();
+                return;
+            }
+            if (user.cleanupAt() <= timestamp) {   // this was the pending timer: the next one
+                user.setCleanupAt(schedule(ctx.timerService(), earliest + horizon));
+            }
+            ids.update(user);
+            return;
+        }
+        if (cleanupAt.value() == null) {
+            takeOverValue();
+        }
         long earliest = Long.MAX_VALUE;
         for (Iterator<Map.Entry<String, Long>> it = seen.iterator(); it.hasNext(); ) {
             long firstSeen = it.next().getValue();
@@ -99,21 +212,59 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         }
         cleanupAt.clear();
         if (earliest != Long.MAX_VALUE) {
-            schedule(ctx.timerService(), earliest + horizon);
+            cleanupAt.update(schedule(ctx.timerService(), earliest + horizon));
         } else {
             seen.clear();   // an emptied map still holds an entry for the user
         }
     }
 
     /**
+     * {@link IdStore#ONE_VALUE} after a restore of map entries: moves them into a value (and their pending timer
+     * with them). Returns an empty value for a user without any.
+     */
+    private SeenEventIds takeOverMapEntries() throws Exception {
+        SeenEventIds user = new SeenEventIds();
+        Long pending = cleanupAt.value();
+        if (pending == null) {
+            return user;
+        }
+        for (Map.Entry<String, Long> e : seen.entries()) {
+            user.add(e.getKey(), e.getValue());
+        }
+        user.setCleanupAt(pending);
+        seen.clear();
+        cleanupAt.clear();
+        ids.update(user);
+        return user;
+    }
+
+    /**
+     * {@link IdStore#MAP_ENTRIES} after a restore of values: moves the user's value into map entries. Returns the
+     * pending cleanup time it carried, or null for a user without one.
+     */
+    private Long takeOverValue() throws Exception {
+        SeenEventIds user = ids.value();
+        if (user == null) {
+            return null;
+        }
+        user.forEach(seen::put);
+        ids.clear();
+        if (user.isEmpty() || user.cleanupAt() == SeenEventIds.NO_CLEANUP) {
+            return null;
+        }
+        cleanupAt.update(user.cleanupAt());
+        return user.cleanupAt();
+    }
+
+    /**
      * One pending timer per user; ids are removed up to a sixtieth of the horizon after they expire (a minute for
      * the default hour), so a busy user's timer fires about once a minute, not once per event. An expired id that
-     * is still in state is treated as absent all the same.
+     * is still in state is treated as absent all the same. Returns the time the timer fires.
      */
-    private void schedule(org.apache.flink.streaming.api.TimerService timers, long expiry) throws Exception {
+    private long schedule(TimerService timers, long expiry) {
         long slack = Math.max(1, horizon / 60);
         long at = expiry + slack - 1 - Math.floorMod(expiry + slack - 1, slack);
         timers.registerProcessingTimeTimer(at);
-        cleanupAt.update(at);
+        return at;
     }
 }

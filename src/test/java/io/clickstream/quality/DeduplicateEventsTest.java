@@ -8,9 +8,12 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import io.clickstream.quality.DeduplicateEvents.IdStore;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,25 +21,34 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The dedup operator (keyed by user) with a controlled processing-time clock and explicit watermarks. */
+/**
+ * The dedup operator (keyed by user) with a controlled processing-time clock and explicit watermarks, in each of
+ * its two forms of state ({@link IdStore}); the harness's state is on the heap whichever form is forced.
+ */
 class DeduplicateEventsTest {
     private static final Duration HORIZON = Duration.ofMinutes(10);
     private KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness;
 
-    @BeforeEach
-    void open() throws Exception {
-        harness = newHarness();
+    private void open(IdStore store) throws Exception {
+        harness = newHarness(store);
         harness.open();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> newHarness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DeduplicateEvents(HORIZON)), e -> e.userId, Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> newHarness(IdStore store)
+            throws Exception {
+        return newHarness(new KeyedProcessOperator<>(new DeduplicateEvents(HORIZON, store)));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> newHarness(
+            OneInputStreamOperator<ClickEvent, ClickEvent> operator) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.userId, Types.STRING);
     }
 
     @AfterEach
     void close() throws Exception {
-        harness.close();
+        if (harness != null) {
+            harness.close();
+        }
     }
 
     private static ClickEvent event(String user, String id, long ts) {
@@ -55,8 +67,10 @@ class DeduplicateEventsTest {
         return harness.extractOutputValues().stream().map(e -> e.eventId).collect(Collectors.toList());
     }
 
-    @Test
-    void passesTheFirstEventOfEachIdAndDropsRepeats() throws Exception {
+    @ParameterizedTest
+    @EnumSource(IdStore.class)
+    void passesTheFirstEventOfEachIdAndDropsRepeats(IdStore store) throws Exception {
+        open(store);
         send("a", 1_000);
         send("b", 2_000);
         send("a", 1_000);
@@ -67,8 +81,10 @@ class DeduplicateEventsTest {
         assertThat(harness.extractOutputValues().get(0).ts).isEqualTo(1_000);
     }
 
-    @Test
-    void theSameIdFromTwoUsersIsTwoEvents() throws Exception {
+    @ParameterizedTest
+    @EnumSource(IdStore.class)
+    void theSameIdFromTwoUsersIsTwoEvents(IdStore store) throws Exception {
+        open(store);
         send("u-1", "a", 1_000);
         send("u-2", "a", 1_000);
         send("u-2", "a", 1_000);
@@ -76,8 +92,10 @@ class DeduplicateEventsTest {
         assertThat(harness.extractOutputValues()).extracting(e -> e.userId).containsExactly("u-1", "u-2");
     }
 
-    @Test
-    void forgetsAnIdOnceTheHorizonHasPassed() throws Exception {
+    @ParameterizedTest
+    @EnumSource(IdStore.class)
+    void forgetsAnIdOnceTheHorizonHasPassed(IdStore store) throws Exception {
+        open(store);
         harness.setProcessingTime(0);
         send("a", 1_000);
         harness.setProcessingTime(HORIZON.toMillis() - 1);
@@ -88,8 +106,10 @@ class DeduplicateEventsTest {
         assertThat(emittedIds()).containsExactly("a", "a");
     }
 
-    @Test
-    void anExpiredIdPassesBeforeItsCleanupHasRun() throws Exception {
+    @ParameterizedTest
+    @EnumSource(IdStore.class)
+    void anExpiredIdPassesBeforeItsCleanupHasRun(IdStore store) throws Exception {
+        open(store);
         harness.setProcessingTime(1);
         send("a", 1_000);
         // The cleanup is due up to a sixtieth of the horizon (10 s) after the expiry at 600,001.
@@ -100,8 +120,10 @@ class DeduplicateEventsTest {
         assertThat(emittedIds()).containsExactly("a", "a");
     }
 
-    @Test
-    void expiredIdsAreRemovedFromStateAndCheckpoints() throws Exception {
+    @ParameterizedTest
+    @EnumSource(IdStore.class)
+    void expiredIdsAreRemovedFromStateAndCheckpoints(IdStore store) throws Exception {
+        open(store);
         harness.setProcessingTime(0);
         send("u-1", "a", 1_000);
         send("u-1", "b", 1_000);
@@ -110,17 +132,18 @@ class DeduplicateEventsTest {
         send("u-1", "c", 1_000);
         harness.setProcessingTime(Duration.ofMinutes(12).toMillis());  // a, b and x expired and cleaned up, c not
 
-        // What is left: u-1's map (c) and its next cleanup time; nothing of u-2.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        // What is left: u-1's ids (c) and its next cleanup time (in the map form a second state); nothing of u-2.
+        int entries = store == IdStore.ONE_VALUE ? 1 : 2;
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(entries);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
-        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = newHarness();
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = newHarness(store);
         restored.setProcessingTime(Duration.ofMinutes(12).toMillis());
         restored.initializeState(snapshot);
         restored.open();
         try {
-            assertThat(restored.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(restored.numKeyedStateEntries()).isEqualTo(entries);
             restored.processElement(new StreamRecord<>(event("u-1", "c", 1_000), 1_000));
             restored.processElement(new StreamRecord<>(event("u-1", "a", 1_000), 1_000));
             restored.processElement(new StreamRecord<>(event("u-2", "x", 1_000), 1_000));
@@ -134,12 +157,67 @@ class DeduplicateEventsTest {
         }
     }
 
-    @Test
-    void eventsBehindTheWatermarkStillPass() throws Exception {
+    @ParameterizedTest
+    @EnumSource(IdStore.class)
+    void eventsBehindTheWatermarkStillPass(IdStore store) throws Exception {
+        open(store);
         harness.processWatermark(new Watermark(10_000));
         send("late", 9_000);
         send("on-time", 11_000);
 
         assertThat(emittedIds()).containsExactly("late", "on-time");
+    }
+
+    /**
+     * A savepoint of one form restores into the other (a change of state backend, or the upgrade from the map
+     * form): each user's ids, first-seen times and pending cleanup move over on its first event or timer.
+     */
+    @ParameterizedTest
+    @EnumSource(IdStore.class)
+    void eachFormTakesOverTheOthersState(IdStore from) throws Exception {
+        IdStore to = from == IdStore.ONE_VALUE ? IdStore.MAP_ENTRIES : IdStore.ONE_VALUE;
+        open(from);
+        harness.setProcessingTime(0);
+        send("u-1", "a", 1_000);
+        send("u-2", "x", 1_000);
+        harness.setProcessingTime(Duration.ofMinutes(5).toMillis());
+        send("u-1", "b", 1_000);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = newHarness(to);
+        restored.setProcessingTime(Duration.ofMinutes(5).toMillis());
+        restored.initializeState(snapshot);
+        restored.open();
+        try {
+            // u-1 by an event: a and b are repeats, c is new.
+            restored.processElement(new StreamRecord<>(event("u-1", "a", 1_000), 1_000));
+            restored.processElement(new StreamRecord<>(event("u-1", "b", 1_000), 1_000));
+            restored.processElement(new StreamRecord<>(event("u-1", "c", 1_000), 1_000));
+            assertThat(restored.extractOutputValues()).extracting(e -> e.eventId).containsExactly("c");
+            // u-2 sends nothing: its cleanup timer (due at 10 min) still runs and takes x over, expired.
+            restored.setProcessingTime(Duration.ofMinutes(11).toMillis());
+            assertThat(restored.numKeyedStateEntries()).as("u-1 (b, c) only, in the new form")
+                    .isEqualTo(to == IdStore.ONE_VALUE ? 1 : 2);
+            restored.processElement(new StreamRecord<>(event("u-2", "x", 1_000), 1_000));
+            // b (seen at 5 min) is still a repeat at 11 min; a expired at 10 min.
+            restored.processElement(new StreamRecord<>(event("u-1", "b", 1_000), 1_000));
+            restored.processElement(new StreamRecord<>(event("u-1", "a", 1_000), 1_000));
+            assertThat(restored.extractOutputValues()).extracting(e -> e.eventId).containsExactly("c", "x", "a");
+        } finally {
+            restored.close();
+        }
+    }
+
+    @Test
+    void theOperatorStoresOneValuePerUserOnTheHeap() throws Exception {
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON);
+        harness = newHarness(operator);
+        harness.open();
+        send("u-1", "a", 1_000);
+        send("u-1", "a", 1_000);
+
+        assertThat(((DeduplicateEvents) operator.getUserFunction()).store()).isEqualTo(IdStore.ONE_VALUE);
+        assertThat(emittedIds()).containsExactly("a");
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     }
 }
