@@ -54,6 +54,34 @@ class ClickEventSerializerTest {
         assertThat(ClickEventSerializer.TYPES).hasSameSizeAs(EventType.values());
     }
 
+    /** A checkpoint stream gets each event in one write, with the bytes an array-backed view gets. */
+    @Test
+    void aStreamGetsTheSameBytesInOneWrite() throws IOException {
+        ClickEvent large = new ClickEvent("e-3", "u-7", "s-3", EventType.CLICK, "/", 1L, null, null,
+                "x".repeat(100_000));
+        for (ClickEvent e : List.of(FULL, SPARSE, large, FULL)) {
+            DataOutputSerializer direct = new DataOutputSerializer(64);
+            ClickEventSerializer.INSTANCE.serialize(e, direct);
+            int[] writes = {0};
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream() {
+                @Override
+                public synchronized void write(int b) {
+                    writes[0]++;
+                    super.write(b);
+                }
+
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    writes[0]++;
+                    super.write(b, off, len);
+                }
+            };
+            ClickEventSerializer.INSTANCE.serialize(e, new org.apache.flink.core.memory.DataOutputViewStreamWrapper(bytes));
+            assertThat(bytes.toByteArray()).isEqualTo(direct.getCopyOfBuffer());
+            assertThat(writes[0]).isEqualTo(1);
+        }
+    }
+
     @Test
     void copyIsTheSameImmutableEvent() {
         assertThat(ClickEventSerializer.INSTANCE.isImmutableType()).isTrue();
