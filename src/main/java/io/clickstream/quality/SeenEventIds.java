@@ -32,6 +32,10 @@ public final class SeenEventIds {
 
     /** Position + 1 of each id, 0 for a free slot; length a power of two, at most half full. Null until needed. */
     private int[] index;
+    /** The bits of the id last looked up, if it was a UUID: {@link #append} after a miss reuses them. */
+    private boolean lookedUpUuid;
+    private long lookedUpHi;
+    private long lookedUpLo;
 
     public SeenEventIds() {
         this(INITIAL_CAPACITY);
@@ -74,7 +78,7 @@ public final class SeenEventIds {
             seenAt[at] = now;
             return true;
         }
-        append(id, now);
+        append(id, now, lookedUpUuid);
         return true;
     }
 
@@ -86,7 +90,8 @@ public final class SeenEventIds {
 
     /** Adds an id known to be absent (from the map form's entries, which are distinct). */
     public void add(String id, long firstSeen) {
-        append(id, firstSeen);
+        boolean uuid = parse(id);
+        append(id, firstSeen, uuid);
     }
 
     /**
@@ -137,7 +142,10 @@ public final class SeenEventIds {
         return strings != null && strings[i] != null ? strings[i] : uuidString(hi[i], lo[i]);
     }
 
-    /** A deep copy with its own arrays (the index is rebuilt on first use). */
+    /**
+     * A deep copy with its own arrays. The heap backend copies a user's value on its first access during a
+     * checkpoint, so the index is copied too rather than rebuilt.
+     */
     SeenEventIds copy() {
         SeenEventIds c = new SeenEventIds(0);
         c.size = size;
@@ -146,10 +154,12 @@ public final class SeenEventIds {
         c.seenAt = Arrays.copyOf(seenAt, Math.max(1, size));
         c.strings = strings == null ? null : Arrays.copyOf(strings, Math.max(1, size));
         c.cleanupAt = cleanupAt;
+        c.index = index == null ? null : index.clone();
         return c;
     }
 
-    private void append(String id, long now) {
+    /** Appends {@code id}; {@code uuid}: it was just {@link #parse}d as one, its bits are in the lookup fields. */
+    private void append(String id, long now, boolean uuid) {
         if (size == seenAt.length) {
             int c = Math.max(INITIAL_CAPACITY, size * 2);
             hi = Arrays.copyOf(hi, c);
@@ -159,9 +169,9 @@ public final class SeenEventIds {
                 strings = Arrays.copyOf(strings, c);
             }
         }
-        if (isUuid(id)) {
-            hi[size] = hexBits(id, 0, 18);
-            lo[size] = hexBits(id, 19, 36);
+        if (uuid) {
+            hi[size] = lookedUpHi;
+            lo[size] = lookedUpLo;
             if (strings != null) {
                 strings[size] = null;
             }
@@ -185,6 +195,7 @@ public final class SeenEventIds {
     }
 
     private int positionOf(String id) {
+        boolean uuid = parse(id);
         if (size == 0) {
             return -1;
         }
@@ -192,9 +203,9 @@ public final class SeenEventIds {
             rebuildIndex();
         }
         int mask = index.length - 1;
-        if (isUuid(id)) {
-            long h = hexBits(id, 0, 18);
-            long l = hexBits(id, 19, 36);
+        if (uuid) {
+            long h = lookedUpHi;
+            long l = lookedUpLo;
             for (int slot = mix(h ^ l) & mask; ; slot = (slot + 1) & mask) {
                 int p = index[slot] - 1;
                 if (p < 0) {
@@ -217,6 +228,16 @@ public final class SeenEventIds {
                 return p;
             }
         }
+    }
+
+    /** Whether {@code id} is a UUID; if so its bits are left in the lookup fields. */
+    private boolean parse(String id) {
+        lookedUpUuid = isUuid(id);
+        if (lookedUpUuid) {
+            lookedUpHi = hexBits(id, 0, 18);
+            lookedUpLo = hexBits(id, 19, 36);
+        }
+        return lookedUpUuid;
     }
 
     private void rebuildIndex() {

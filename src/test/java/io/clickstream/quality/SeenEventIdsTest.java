@@ -137,11 +137,15 @@ class SeenEventIdsTest {
     void aCopyIsIndependent() throws Exception {
         SeenEventIds s = new SeenEventIds();
         s.firstSighting(A, 10, HORIZON);
+        s.firstSighting("e-1", 11, HORIZON);   // the second id is looked up in the index, which the copy takes along
         SeenEventIds c = SeenEventIdsSerializer.INSTANCE.copy(s);
         c.firstSighting(B, 20, HORIZON);
+        assertThat(s.firstSeen(B)).isNull();
+        assertThat(c.firstSeen("e-1")).isEqualTo(11L);
         s.expire(10_000, HORIZON);
         assertThat(ids(s)).isEmpty();
-        assertThat(ids(c)).containsExactly(A + "@10", B + "@20");
+        assertThat(ids(c)).containsExactly(A + "@10", "e-1@11", B + "@20");
+        assertThat(c.firstSighting(A, 30, HORIZON)).isFalse();
     }
 
     private static SeenEventIds roundTrip(SeenEventIds s) throws IOException {
