@@ -112,6 +112,10 @@ public final class Benchmark {
         stairs.add(pipeline("full pipeline, heap, checkpoint every 60 s", Stage.ALL, true,
                 base.with(Settings.CHECKPOINT_INTERVAL, "60s")));
 
+        out.println("running: the refined/clicks writer alone");
+        String writers = WriterBench.run(base, records, work);
+        out.print(writers);
+
         long latencyRate = this.latencyRate > 0 ? this.latencyRate
                 : Math.max(100, Math.round(full.perWallSecond() / 2 / 100) * 100);
         String latency = latencySeconds > 0 ? latency(latencyRate) : "";
@@ -138,6 +142,7 @@ public final class Benchmark {
         for (Measurement m : stairs) {
             r.append(m.row()).append('\n');
         }
+        r.append(writers);
         r.append(latency);
         r.append(String.format(Locale.ROOT, "%nHigh-spend detectors on %,d parsed purchases (10,000 users, 5 min window, "
                 + "1 min slide):%n%n", purchases));

@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes records of type {@code T} as Parquet rows of an Avro schema kept under {@code src/main/resources/avro/}.
- * The mapping to Avro happens inside the writer, so streams between operators stay POJO streams.
+ * The mapping to Avro happens inside the writer, so streams between operators stay POJO streams. (The outputs
+ * here have a row per result; {@code refined/clicks}, a row per event, has its own writer: {@link ClickEventParquet}.)
  */
 public class AvroParquetRows<T> implements BulkWriter.Factory<T> {
     private static final long serialVersionUID = 1L;
@@ -31,22 +32,11 @@ public class AvroParquetRows<T> implements BulkWriter.Factory<T> {
     private final String schemaJson;
     private final String codec;
     private final RecordMapper<T> mapper;
-    private final String[] uniqueColumns;
 
     public AvroParquetRows(String schemaResource, String codec, RecordMapper<T> mapper) {
-        this(schemaResource, codec, mapper, new String[0]);
-    }
-
-    /**
-     * {@code uniqueColumns}: columns with a different value in (nearly) every row, such as an event id. Parquet
-     * dictionary-encodes every column by default; for these the dictionary only grows until Parquet gives up on it,
-     * so they are written plainly from the start, which saves a hash lookup per value.
-     */
-    public AvroParquetRows(String schemaResource, String codec, RecordMapper<T> mapper, String... uniqueColumns) {
         this.schemaJson = schemaJson(schemaResource);
         this.codec = codec;
         this.mapper = mapper;
-        this.uniqueColumns = uniqueColumns.clone();
     }
 
     public static String schemaJson(String resource) {
@@ -68,16 +58,12 @@ public class AvroParquetRows<T> implements BulkWriter.Factory<T> {
     public BulkWriter<T> create(FSDataOutputStream out) throws IOException {
         final String schemaString = schemaJson;
         final CompressionCodecName compression = CompressionCodecName.valueOf(codec.toUpperCase());
-        final String[] plain = uniqueColumns;
         BulkWriter<GenericRecord> parquet = new ParquetWriterFactory<GenericRecord>(stream -> {
-            AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(stream)
+            return AvroParquetWriter.<GenericRecord>builder(stream)
                     .withSchema(new Schema.Parser().parse(schemaString))
                     .withDataModel(GenericData.get())
-                    .withCompressionCodec(compression);
-            for (String column : plain) {
-                builder = builder.withDictionaryEncoding(column, false);
-            }
-            return builder.build();
+                    .withCompressionCodec(compression)
+                    .build();
         }).create(out);
         Schema schema = new Schema.Parser().parse(schemaJson);
         return new BulkWriter<>() {

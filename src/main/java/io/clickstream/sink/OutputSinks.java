@@ -70,8 +70,7 @@ public final class OutputSinks {
     /** The file outputs under {@code root}. */
     public static OutputSinks files(String root, String compression) {
         return new OutputSinks(
-                parquet(root, REFINED_CLICKS, new AvroParquetRows<>(ClickEventAvro.SCHEMA, compression, ClickEventAvro::toRecord,
-                        "event_id"), e -> e.ts),
+                parquet(root, REFINED_CLICKS, new ClickEventParquet(compression), e -> e.ts),
                 // A bad record may have no usable event time: dead letters go by the hour they were processed.
                 rows(root, DLQ, new DateTimeBucketAssigner<>("'dt='yyyy-MM-dd'/hour='HH", ZoneOffset.UTC)),
                 parquet(root, PAGEVIEWS, new AvroParquetRows<>(AnalyticsAvro.PAGEVIEWS_SCHEMA, compression, AnalyticsAvro::pageviews), p -> p.windowStart),
