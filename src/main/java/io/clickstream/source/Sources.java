@@ -76,7 +76,7 @@ public final class Sources {
             DataGeneratorSource<RawRecord> source = new DataGeneratorSource<>(
                     new GeneratorFunctionAdapter(settings, format),
                     count > 0 ? count : Long.MAX_VALUE,
-                    ratePerSecond > 0 ? RateLimiterStrategy.perSecond(ratePerSecond) : RateLimiterStrategy.noOp(),
+                    ratePerSecond > 0 ? new PacedRate(ratePerSecond) : RateLimiterStrategy.noOp(),
                     TypeInformation.of(RawRecord.class));
             return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Generator")
                     .setParallelism(1)

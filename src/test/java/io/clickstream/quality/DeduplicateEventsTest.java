@@ -44,6 +44,16 @@ class DeduplicateEventsTest {
         return new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.userId, Types.STRING);
     }
 
+    /** A new operator in the {@code store} form, started from {@code snapshot} with the clock at {@code now}. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restore(
+            IdStore store, OperatorSubtaskState snapshot, Duration now) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = newHarness(store);
+        restored.setProcessingTime(now.toMillis());
+        restored.initializeState(snapshot);
+        restored.open();
+        return restored;
+    }
+
     @AfterEach
     void close() throws Exception {
         if (harness != null) {
@@ -138,10 +148,8 @@ class DeduplicateEventsTest {
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
-        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = newHarness(store);
-        restored.setProcessingTime(Duration.ofMinutes(12).toMillis());
-        restored.initializeState(snapshot);
-        restored.open();
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored =
+                restore(store, snapshot, Duration.ofMinutes(12));
         try {
             assertThat(restored.numKeyedStateEntries()).isEqualTo(entries);
             restored.processElement(new StreamRecord<>(event("u-1", "c", 1_000), 1_000));
@@ -184,10 +192,8 @@ class DeduplicateEventsTest {
         send("u-1", "b", 1_000);
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
-        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = newHarness(to);
-        restored.setProcessingTime(Duration.ofMinutes(5).toMillis());
-        restored.initializeState(snapshot);
-        restored.open();
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored =
+                restore(to, snapshot, Duration.ofMinutes(5));
         try {
             // u-1 by an event: a and b are repeats, c is new.
             restored.processElement(new StreamRecord<>(event("u-1", "a", 1_000), 1_000));
