@@ -204,7 +204,7 @@ public final class Benchmark {
                 .with(Settings.OUTPUT_PATH, dir + "/out").with(Settings.CHECKPOINT_DIR, dir + "/checkpoints");
         OutputSinks d = OutputSinks.discarding();
         // Event time starts at the wall clock when the job is built; the first record comes a start-up later, and
-        // the rate limiter never catches up: the generated event time trails the clock by at least that constant.
+        // the rate limiter's schedule starts with it: the generated event time trails the clock by that constant.
         // It is measured at the dedup output (the least of wall clock − event time) and subtracted below. Any
         // lag beyond it is the pipeline falling behind (back-pressure) and counts as latency.
         OutputSinks probes = new OutputSinks(new LatencyProbe<ClickEvent>("event-time-lag", 0, e -> e.ts), d.deadLetters,
