@@ -226,4 +226,18 @@ class DeduplicateEventsTest {
         assertThat(emittedIds()).containsExactly("a");
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     }
+
+    @Test
+    void theOperatorStoresMapEntriesInRocksDb() throws Exception {
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON);
+        harness = newHarness(operator);
+        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness.open();
+        send("u-1", "a", 1_000);
+        send("u-1", "a", 1_000);
+        send("u-1", "b", 1_000);
+
+        assertThat(((DeduplicateEvents) operator.getUserFunction()).store()).isEqualTo(IdStore.MAP_ENTRIES);
+        assertThat(emittedIds()).containsExactly("a", "b");
+    }
 }
