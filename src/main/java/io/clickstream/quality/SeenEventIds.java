@@ -13,8 +13,8 @@ import java.util.Arrays;
  * objects), and a checkpoint writes the three arrays as one block instead of each id character by character.
  *
  * <p>Lookups go through an open-addressing index of positions, built on first use and rebuilt when expired ids
- * are removed; it is never serialized or copied. Not thread-safe: Flink's heap backend gives the task thread its
- * own copy while a checkpoint writes this one.
+ * are removed; checkpoints leave it out (a restored value builds it again), copies take it along. Not
+ * thread-safe: Flink's heap backend gives the task thread its own copy while a checkpoint writes this one.
  */
 public final class SeenEventIds {
     /** {@link #cleanupAt} when no cleanup timer is pending. */
