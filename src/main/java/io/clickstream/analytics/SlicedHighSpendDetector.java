@@ -12,9 +12,6 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,9 +23,14 @@ import java.util.Map;
  * <p>Only windows above the threshold have anything to emit, and a window's total only grows (spend ≥ 0), so a
  * firing timer is registered only when a purchase takes a window over the threshold; most windows never get one.
  * The revision of a late re-firing follows Flink's counting without a timer: a window that held data when the
- * watermark passed its end has fired once. State per user: {@code slices} (slice start → cents), {@code firings}
- * (window end → times fired, kept only once a window has fired visibly or late) and one cleanup timer at the
- * point where the newest slice is past the allowed lateness; older slices are pruned as new ones arrive.
+ * watermark passed its end has fired once. State per user: one {@link SpendSlices} value (slice start → cents,
+ * and window end → times fired, kept only once a window has fired visibly or late), read and written once per
+ * purchase, and one cleanup timer at the point where the newest slice is past the allowed lateness; older slices
+ * are pruned as new ones arrive.
+ *
+ * <p>Versions before this one kept the slices and firing counts in two map states, a state lookup per slice
+ * read (nine per purchase with the defaults). A user's map entries restored from such a checkpoint move into
+ * the value on that user's next purchase or timer.
  */
 public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickEvent, Alert> {
     private static final long serialVersionUID = 1L;
@@ -38,9 +40,11 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
     private final long slide;
     private final long lateness;
     private final double threshold;
-    private transient MapState<Long, Long> slices;
-    private transient MapState<Long, Integer> firings;
+    private transient ValueState<SpendSlices> spend;
     private transient ValueState<Long> cleanupAt;
+    /** The state of earlier versions, read once per user to take it over. */
+    private transient MapState<Long, Long> oldSlices;
+    private transient MapState<Long, Integer> oldFirings;
 
     public SlicedHighSpendDetector(AnalyticsSettings s, OutputTag<ClickEvent> tooLate) {
         this.tooLate = tooLate;
@@ -52,9 +56,10 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
 
     @Override
     public void open(OpenContext openContext) {
-        slices = getRuntimeContext().getMapState(new MapStateDescriptor<>("slices", Types.LONG, Types.LONG));
-        firings = getRuntimeContext().getMapState(new MapStateDescriptor<>("firings", Types.LONG, Types.INT));
+        spend = getRuntimeContext().getState(new ValueStateDescriptor<>("spend-slices", SpendSlicesSerializer.INSTANCE));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+        oldSlices = getRuntimeContext().getMapState(new MapStateDescriptor<>("slices", Types.LONG, Types.LONG));
+        oldFirings = getRuntimeContext().getMapState(new MapStateDescriptor<>("firings", Types.LONG, Types.INT));
     }
 
     @Override
@@ -66,50 +71,77 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
             ctx.output(tooLate, e);   // every window holding it is past the allowed lateness
             return;
         }
-        Long current = slices.get(sliceStart);
-        slices.put(sliceStart, (current == null ? 0 : current) + HighSpend.cents(e));
-        if (current == null) {
-            newSlice(ctx, lastEnd - 1 + lateness, watermark);
+        SpendSlices s = current();
+        boolean newSlice = s.add(sliceStart, HighSpend.cents(e));
+        if (newSlice) {
+            newSlice(ctx, lastEnd - 1 + lateness, watermark, s);
         }
         long[] totals = null;
         for (long end = sliceStart + slide; end <= lastEnd; end += slide) {
             if (end - 1 > watermark) {
                 if (totals == null) {
-                    totals = totalsOfWindowsHolding(sliceStart);
+                    totals = totalsOfWindowsHolding(s, sliceStart);
                 }
                 if (HighSpend.above(totals[(int) ((end - sliceStart) / slide) - 1], threshold)) {
                     ctx.timerService().registerEventTimeTimer(end - 1);   // the on-time firing, with an alert
                 }
             } else if (end - 1 + lateness > watermark) {
                 // A late event re-fires a window that already fired and is still within the allowed lateness.
-                refire(ctx.getCurrentKey(), end, current != null || hadDataBesides(sliceStart, end), out);
+                refire(s, ctx.getCurrentKey(), end, !newSlice || s.anyIn(end - size, end, sliceStart), out);
             }
         }
+        spend.update(s);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        SpendSlices s = current();
         long end = timestamp + 1;
-        if (end % slide == 0 && firings.get(end) == null) {
-            fireOnTime(ctx.getCurrentKey(), end, out);
+        if (end % slide == 0 && s.firings(end) < 0) {
+            fireOnTime(s, ctx.getCurrentKey(), end, out);
         }
         Long cleanup = cleanupAt.value();
         if (cleanup == null) {
-            prune(timestamp);   // state restored from a version with a cleanup timer per slice
+            prune(s, timestamp);   // state restored from a version with a cleanup timer per slice
         } else if (timestamp >= cleanup) {
-            slices.clear();
-            firings.clear();
+            spend.clear();
             cleanupAt.clear();
+            return;
+        }
+        if (s.isEmpty()) {
+            spend.clear();
+        } else {
+            spend.update(s);
         }
     }
 
+    /** The user's value; on a user's first access after a restore from an earlier version, its map entries. */
+    private SpendSlices current() throws Exception {
+        SpendSlices s = spend.value();
+        if (s != null) {
+            return s;
+        }
+        s = new SpendSlices();
+        if (!oldSlices.isEmpty() || !oldFirings.isEmpty()) {
+            for (Map.Entry<Long, Long> slice : oldSlices.entries()) {
+                s.add(slice.getKey(), slice.getValue());
+            }
+            for (Map.Entry<Long, Integer> firing : oldFirings.entries()) {
+                s.setFirings(firing.getKey(), firing.getValue());
+            }
+            oldSlices.clear();
+            oldFirings.clear();
+        }
+        return s;
+    }
+
     /** A slice started: prune what is past the allowed lateness, and keep the cleanup timer at the newest slice. */
-    private void newSlice(Context ctx, long expiresAt, long watermark) throws Exception {
+    private void newSlice(Context ctx, long expiresAt, long watermark, SpendSlices s) throws Exception {
         Long cleanup = cleanupAt.value();
         if (cleanup == null || expiresAt > cleanup) {
             if (cleanup != null) {
                 ctx.timerService().deleteEventTimeTimer(cleanup);
-                prune(watermark);
+                prune(s, watermark);
             }
             ctx.timerService().registerEventTimeTimer(expiresAt);
             cleanupAt.update(expiresAt);
@@ -118,15 +150,11 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
 
     /**
      * The totals of the windows that hold {@code sliceStart} (index i: the window ending at sliceStart + (i + 1) ×
-     * slide), from one read of the 2n − 1 slices they span and a running sum, rather than n reads per window.
+     * slide), from one pass over the 2n − 1 slices they span and a running sum, rather than n sums per window.
      */
-    private long[] totalsOfWindowsHolding(long sliceStart) throws Exception {
+    private long[] totalsOfWindowsHolding(SpendSlices s, long sliceStart) {
         int n = (int) (size / slide);
-        long[] cents = new long[2 * n - 1];
-        for (int i = 0; i < cents.length; i++) {
-            Long c = slices.get(sliceStart + (i - (n - 1)) * slide);
-            cents[i] = c == null ? 0 : c;
-        }
+        long[] cents = s.centsFrom(sliceStart - (n - 1) * slide, slide, 2 * n - 1);
         long[] totals = new long[n];
         long sum = 0;
         for (int i = 0; i < n; i++) {
@@ -140,37 +168,13 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
         return totals;
     }
 
-    private long total(long end) throws Exception {
-        long total = 0;
-        for (long s = end - size; s < end; s += slide) {
-            Long cents = slices.get(s);
-            if (cents != null) {
-                total += cents;
-            }
-        }
-        return total;
-    }
-
-    private boolean hadDataBesides(long slice, long end) throws Exception {
-        for (long s = end - size; s < end; s += slide) {
-            if (s != slice && slices.contains(s)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The watermark passed the window's end: Flink fires it if it holds data (revision 0). */
-    private void fireOnTime(String user, long end, Collector<Alert> out) throws Exception {
-        boolean any = false;
-        for (long s = end - size; s < end && !any; s += slide) {
-            any = slices.contains(s);
-        }
-        if (!any) {
+    private void fireOnTime(SpendSlices s, String user, long end, Collector<Alert> out) {
+        if (!s.anyIn(end - size, end, Long.MIN_VALUE)) {
             return;   // no purchase in this window: Flink would have no window to fire either
         }
-        firings.put(end, 1);
-        long total = total(end);
+        s.setFirings(end, 1);
+        long total = s.sum(end - size, end);
         if (HighSpend.above(total, threshold)) {
             out.collect(new Alert(HighSpend.CODE, user, end - size, end, total / 100.0, threshold, 0));
         }
@@ -181,37 +185,19 @@ public class SlicedHighSpendDetector extends KeyedProcessFunction<String, ClickE
      * recorded, or else one if the window held data when the watermark passed its end (it fired then, silently
      * when below the threshold), or none if this event is its first.
      */
-    private void refire(String user, long end, boolean hadData, Collector<Alert> out) throws Exception {
-        Integer fired = firings.get(end);
-        int revision = fired != null ? fired : hadData ? 1 : 0;
-        firings.put(end, revision + 1);
-        long total = total(end);
+    private void refire(SpendSlices s, String user, long end, boolean hadData, Collector<Alert> out) {
+        int fired = s.firings(end);
+        int revision = fired >= 0 ? fired : hadData ? 1 : 0;
+        s.setFirings(end, revision + 1);
+        long total = s.sum(end - size, end);
         if (HighSpend.above(total, threshold)) {
             out.collect(new Alert(HighSpend.CODE, user, end - size, end, total / 100.0, threshold, revision));
         }
     }
 
     /** Drops slices and firing counts of windows past the allowed lateness. */
-    private void prune(long watermark) throws Exception {
-        List<Long> expired = new ArrayList<>();
-        for (Iterator<Map.Entry<Long, Long>> it = slices.iterator(); it.hasNext(); ) {
-            long s = it.next().getKey();
-            if (s + size - 1 + lateness <= watermark) {
-                expired.add(s);
-            }
-        }
-        for (Long s : expired) {
-            slices.remove(s);
-        }
-        expired.clear();
-        for (Iterator<Map.Entry<Long, Integer>> it = firings.iterator(); it.hasNext(); ) {
-            long end = it.next().getKey();
-            if (end - 1 + lateness <= watermark) {
-                expired.add(end);
-            }
-        }
-        for (Long end : expired) {
-            firings.remove(end);
-        }
+    private void prune(SpendSlices s, long watermark) {
+        // A slice expires with the last window holding it, the one that starts with it.
+        s.prune(watermark, size - 1 + lateness, lateness - 1);
     }
 }
