@@ -97,7 +97,8 @@ public final class Analytics {
     }
 
     static SingleOutputStreamOperator<PageviewCount> pageviews(DataStream<ClickEvent> events, AnalyticsSettings s) {
-        return events.filter(e -> e.type == EventType.VIEW).uid("views").name("Views")
+        // Slim before the shuffle by URL: a view is counted by URL and time, and a late one reports its id and user.
+        return Journeys.slim(events, "views", EventType.VIEW)
                 .keyBy(e -> e.url)
                 .window(TumblingEventTimeWindows.of(s.pageviewsWindow))
                 .allowedLateness(s.allowedLateness)
