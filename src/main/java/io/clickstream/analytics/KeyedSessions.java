@@ -27,7 +27,9 @@ import java.time.Duration;
  * timer, when it comes, finds the session longer and is set again for its new end.
  *
  * <p>The revision of a firing is counted per session start in {@link Sessions#FIRINGS}, as the windows form does
- * ({@link Sessions#nextRevision}).
+ * ({@link Sessions#nextRevision}). A count is removed when its session is dropped, or when its key stops being a
+ * session's start (an earlier event, or a merge into an earlier session): no later session can start there,
+ * since that time lies inside this one until it is dropped, and then any event there is too late.
  */
 public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, SessionSummary> {
     private static final long serialVersionUID = 1L;
@@ -70,7 +72,7 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
     @Override
     public void open(OpenContext openContext) {
         open = getRuntimeContext().getState(new ValueStateDescriptor<>("open-sessions", TypeInformation.of(OpenSessions.class)));
-        firings = getRuntimeContext().getMapState(Sessions.FIRINGS);
+        firings = getRuntimeContext().getMapState(Sessions.firings(false));
     }
 
     @Override
@@ -92,6 +94,7 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
             last++;
         }
         Session s;
+        long startBefore = Long.MIN_VALUE;   // an existing session's first event time, the key of its count
         if (first == last) {
             if (cleanupTime(end - 1) <= wm) {
                 ctx.output(late, e);
@@ -103,7 +106,9 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
             sessions = insert(sessions, first, s);
         } else {
             s = sessions[first];
+            startBefore = s.first;
             for (int i = first + 1; i < last; i++) {
+                firings.remove(sessions[i].first);
                 s.absorb(sessions[i]);
                 s.end = Math.max(s.end, sessions[i].end);   // sessions are sorted: the start stays the first's
             }
@@ -112,6 +117,9 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
             sessions = remove(sessions, first + 1, last);
         }
         SUMMARIZE.add(e, s);
+        if (startBefore != Long.MIN_VALUE && s.first != startBefore) {
+            firings.remove(startBefore);
+        }
         // As the event-time trigger: a session the watermark has passed fires now (a revision), others on time.
         s.firePending = s.maxTimestamp() > wm;
         if (!s.firePending) {

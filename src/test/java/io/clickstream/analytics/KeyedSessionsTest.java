@@ -103,6 +103,18 @@ class KeyedSessionsTest {
     }
 
     @Test
+    void theCountOfAFiredSessionWhoseStartMovesEarlierIsRemovedToo() throws Exception {
+        harness.processElement(view("e1", 0));
+        harness.processWatermark(new Watermark(30 * MIN - 1));            // fires: a count under start 0
+        harness.processElement(view("early", -10 * SEC));                 // within the lateness: the start moves
+        harness.processWatermark(new Watermark(30 * MIN - 1 + 30 * SEC)); // dropped
+
+        assertThat(harness.extractOutputValues()).extracting(s -> s.start + " events=" + s.events)
+                .containsExactly("0 events=1", (-10 * SEC) + " events=2");
+        assertThat(harness.numKeyedStateEntries()).as("no count left under either start").isZero();
+    }
+
+    @Test
     void openSessionsAndTheirTimerSurviveARestore() throws Exception {
         harness.processElement(view("e1", 0));
         harness.processElement(view("e2", 50 * MIN));  // a second session
