@@ -57,12 +57,11 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
         }
         if (e.type == EventType.CLICK) {
             clicks.add(e);
-            // A click nobody buys after is dropped at a timer after its limit; rounded up to a tenth of the limit,
-            // so a user's clicks share a few timers. (Whether a click is in reach is decided by its time, not by
-            // when it is dropped.)
+            // A click nobody buys after is dropped at a timer after its limit; rounded up to a tenth of the limit
+            // on the user's own grid (UserTimers), so a user's clicks share a few timers and users' timers do not
+            // all fire at once. (Whether a click is in reach is decided by its time, not by when it is dropped.)
             long slack = Math.max(1, within / 10);
-            long expiry = e.ts + within;
-            ctx.timerService().registerEventTimeTimer(expiry + slack - 1 - Math.floorMod(expiry + slack - 1, slack));
+            ctx.timerService().registerEventTimeTimer(UserTimers.roundUp(e.ts + within, slack, ctx.getCurrentKey()));
         } else if (e.type == EventType.PURCHASE) {
             purchases.add(e);
             ctx.timerService().registerEventTimeTimer(e.ts);

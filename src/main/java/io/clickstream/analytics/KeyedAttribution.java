@@ -61,11 +61,11 @@ public class KeyedAttribution extends KeyedProcessFunction<String, ClickEvent, A
         }
         if (e.type == EventType.CLICK) {
             clicks.add(e);
-            // Dropped at a timer once no purchase can reach it; rounded up to a tenth of the delay, so a user's
-            // clicks share a few timers. (Which clicks are candidates is decided by their times, not by this.)
+            // Dropped at a timer once no purchase can reach it; rounded up to a tenth of the delay on the user's own
+            // grid (UserTimers), so a user's clicks share a few timers and users' timers do not all fire at once.
+            // (Which clicks are candidates is decided by their times, not by this.)
             long slack = Math.max(1, maxDelay / 10);
-            long unneeded = unneededAt(e);
-            ctx.timerService().registerEventTimeTimer(unneeded + slack - 1 - Math.floorMod(unneeded + slack - 1, slack));
+            ctx.timerService().registerEventTimeTimer(UserTimers.roundUp(unneededAt(e), slack, ctx.getCurrentKey()));
         } else if (e.type == EventType.PURCHASE) {
             purchases.add(e);
             ctx.timerService().registerEventTimeTimer(e.ts + clockSkew + 1);

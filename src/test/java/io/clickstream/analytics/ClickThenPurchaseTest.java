@@ -40,14 +40,16 @@ class ClickThenPurchaseTest {
 
     @Test
     void aClickNobodyBuysAfterLeavesNoStateOnceOutOfReach() throws Exception {
-        send("c1", EventType.CLICK, 10_000);
-        send("c2", EventType.CLICK, 30_000);
-        // Both clicks share one timer, at the end of the limit of the later one rounded up to a minute.
+        // u1's minute grid: the first slot after a 10-minute limit from 30 s.
+        long slot = UserTimers.roundUp(10 * MIN + 30_000, MIN, "u1");
+        send("c1", EventType.CLICK, slot - 10 * MIN - MIN + 1);   // its limit, the slot's first millisecond
+        send("c2", EventType.CLICK, slot - 10 * MIN);             // its limit, the slot itself
+        // Both clicks share one timer, at the end of their limits rounded up on u1's grid.
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-        harness.processWatermark(new Watermark(11 * MIN - 1));
+        harness.processWatermark(new Watermark(slot - 1));
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-        harness.processWatermark(new Watermark(11 * MIN));
+        harness.processWatermark(new Watermark(slot));
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.extractOutputValues()).isEmpty();

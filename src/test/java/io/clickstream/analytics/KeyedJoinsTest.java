@@ -44,19 +44,22 @@ class KeyedJoinsTest {
     void attributionClicksShareATimerPerTenthOfTheDelayAndNothingStaysAfterTheWatermarkPasses() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Attribution> h =
                      harness(new KeyedAttribution(10 * SEC, 30 * SEC, LATE))) {
-            h.processElement(click("c1", 1_000));
-            h.processElement(click("c2", 1_500));
-            h.processElement(click("c3", 1_900));
-            // Each is unneeded 40,001 ms after its time (delay + skew + 1): all three before 42 s, one 3 s slot.
+            // Each click is unneeded 40,001 ms after its time (delay + skew + 1); u1's 3 s grid has a slot here:
+            long slot = UserTimers.roundUp(41_901, 3 * SEC, "u1");
+            long c3 = slot - 40_001;
+            h.processElement(click("c1", c3 - 900));
+            h.processElement(click("c2", c3 - 400));
+            h.processElement(click("c3", c3));
             assertThat(h.numEventTimeTimers()).as("three clicks, one timer").isEqualTo(1);
             h.processElement(purchase("p1", 20 * SEC));
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
             h.processWatermark(new Watermark(30 * SEC + 1));  // p1 decided at 20 s + skew + 1 ms
-            assertThat(h.extractOutputValues()).extracting(Object::toString).containsExactly("p1<-c3 delay=18100 of 3");
+            assertThat(h.extractOutputValues()).extracting(Object::toString)
+                    .containsExactly("p1<-c3 delay=" + (20 * SEC - c3) + " of 3");
             assertThat(h.numKeyedStateEntries()).as("clicks kept for purchases still to come").isGreaterThan(0);
 
-            h.processWatermark(new Watermark(42 * SEC));  // the clicks' shared timer
+            h.processWatermark(new Watermark(slot));  // the clicks' shared timer
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).isZero();
         }
