@@ -30,6 +30,13 @@ class SlicedHighSpendDetectorTest {
     private static final OutputTag<ClickEvent> LATE = new OutputTag<>("late", TypeInformation.of(ClickEvent.class));
     private static final AnalyticsSettings SETTINGS = AnalyticsRun.defaults();
 
+    /** 600 at T0 + 10 s and 500 at T0 + 70 s: the four windows that hold both go above 1,000. */
+    private static final List<Alert> SPENT_1100_IN_FOUR_WINDOWS = List.of(
+            new Alert(HighSpend.CODE, "u1", T0 - 3 * MIN, T0 + 2 * MIN, 1100.0, 1000, 0),
+            new Alert(HighSpend.CODE, "u1", T0 - 2 * MIN, T0 + 3 * MIN, 1100.0, 1000, 0),
+            new Alert(HighSpend.CODE, "u1", T0 - MIN, T0 + 4 * MIN, 1100.0, 1000, 0),
+            new Alert(HighSpend.CODE, "u1", T0, T0 + 5 * MIN, 1100.0, 1000, 0));
+
     private static StreamRecord<ClickEvent> purchase(String user, long ts, double spend) {
         return new StreamRecord<>(new ClickEvent("p-" + ts, user, null, EventType.PURCHASE, "/buy", ts, spend, null, null), ts);
     }
@@ -37,6 +44,18 @@ class SlicedHighSpendDetectorTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> harness(
             KeyedProcessFunction<String, ClickEvent, Alert> function) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), e -> e.userId, Types.STRING);
+    }
+
+    @SafeVarargs
+    private static OperatorSubtaskState snapshotAfter(KeyedProcessFunction<String, ClickEvent, Alert> function,
+                                                      StreamRecord<ClickEvent>... records) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(function)) {
+            h.open();
+            for (StreamRecord<ClickEvent> r : records) {
+                h.processElement(r);
+            }
+            return h.snapshot(1, 1);
+        }
     }
 
     /** Restores {@code snapshot} into the detector, then sends {@code after} and a watermark past every window. */
@@ -57,48 +76,25 @@ class SlicedHighSpendDetectorTest {
 
     @Test
     void slicesCarriedInACheckpointAddUpWithPurchasesAfterTheRestore() throws Exception {
-        OperatorSubtaskState snapshot;
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h =
-                     harness(new SlicedHighSpendDetector(SETTINGS, LATE))) {
-            h.open();
-            h.processElement(purchase("u1", T0 + 10 * SEC, 600));
-            snapshot = h.snapshot(1, 1);
-        }
+        OperatorSubtaskState snapshot = snapshotAfter(new SlicedHighSpendDetector(SETTINGS, LATE),
+                purchase("u1", T0 + 10 * SEC, 600));
 
         assertThat(restoreAndFinish(snapshot, Long.MIN_VALUE, List.of(purchase("u1", T0 + 70 * SEC, 500))))
-                .containsExactly(
-                        new Alert(HighSpend.CODE, "u1", T0 - 3 * MIN, T0 + 2 * MIN, 1100.0, 1000, 0),
-                        new Alert(HighSpend.CODE, "u1", T0 - 2 * MIN, T0 + 3 * MIN, 1100.0, 1000, 0),
-                        new Alert(HighSpend.CODE, "u1", T0 - MIN, T0 + 4 * MIN, 1100.0, 1000, 0),
-                        new Alert(HighSpend.CODE, "u1", T0, T0 + 5 * MIN, 1100.0, 1000, 0));
+                .containsExactlyElementsOf(SPENT_1100_IN_FOUR_WINDOWS);
     }
 
     @Test
     void mapEntriesOfAnEarlierVersionAreTakenOverOnTheUsersNextPurchase() throws Exception {
-        OperatorSubtaskState snapshot;
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(new EarlierVersionState())) {
-            h.open();
-            h.processElement(purchase("u1", T0 + 10 * SEC, 600));
-            snapshot = h.snapshot(1, 1);
-        }
+        OperatorSubtaskState snapshot = snapshotAfter(new EarlierVersionState(), purchase("u1", T0 + 10 * SEC, 600));
 
         assertThat(restoreAndFinish(snapshot, Long.MIN_VALUE, List.of(purchase("u1", T0 + 70 * SEC, 500))))
-                .containsExactly(
-                        new Alert(HighSpend.CODE, "u1", T0 - 3 * MIN, T0 + 2 * MIN, 1100.0, 1000, 0),
-                        new Alert(HighSpend.CODE, "u1", T0 - 2 * MIN, T0 + 3 * MIN, 1100.0, 1000, 0),
-                        new Alert(HighSpend.CODE, "u1", T0 - MIN, T0 + 4 * MIN, 1100.0, 1000, 0),
-                        new Alert(HighSpend.CODE, "u1", T0, T0 + 5 * MIN, 1100.0, 1000, 0));
+                .containsExactlyElementsOf(SPENT_1100_IN_FOUR_WINDOWS);
     }
 
     @Test
     void firingCountsOfAnEarlierVersionSetTheRevisionOfALateRefiring() throws Exception {
-        OperatorSubtaskState snapshot;
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = harness(new EarlierVersionState())) {
-            h.open();
-            h.processElement(purchase("u1", T0 + 10 * SEC, 1200));
-            h.processElement(firing("u1", T0 + 5 * MIN, 2));   // the window [T0, T0+5m) fired twice already
-            snapshot = h.snapshot(1, 1);
-        }
+        OperatorSubtaskState snapshot = snapshotAfter(new EarlierVersionState(), purchase("u1", T0 + 10 * SEC, 1200),
+                firing("u1", T0 + 5 * MIN, 2));   // the window [T0, T0+5m) fired twice already
 
         // Late, within the allowed lateness (30 s) of [T0, T0+5m): its third firing.
         assertThat(restoreAndFinish(snapshot, T0 + 5 * MIN, List.of(purchase("u1", T0 + 4 * MIN, 100))))
