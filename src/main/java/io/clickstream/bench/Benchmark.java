@@ -230,10 +230,14 @@ public final class Benchmark {
                 m.peakHeapBytes / (1024 * 1024)));
         List<Long> lags = LatencyProbe.samples("event-time-lag");
         long lag = lags.isEmpty() ? 0 : lags.get(0);
+        // Keeping up, the median event waits tens of milliseconds beyond the start-up (49,000 and 57,000 events/s
+        // on 2 cores: 12 - 83 ms); at 65,000 it was 1.4 s, with results seconds late. A second of median queueing
+        // is back-pressure, not noise.
+        boolean fellBehind = LatencyProbe.quantile(lags, 0.5) - lag > 1_000;
         r.append(String.format(Locale.ROOT, "At the dedup output the generated event time trailed the wall clock by at "
                 + "least %,d ms (the job's start-up: subtracted below), median %,d ms, at most %,d ms (%s).%n%n", lag,
                 LatencyProbe.quantile(lags, 0.5), lags.isEmpty() ? 0 : lags.get(lags.size() - 1),
-                LatencyProbe.quantile(lags, 0.5) - lag > 2_000 ? "**the pipeline fell behind this rate**: the results "
+                fellBehind ? "**the pipeline fell behind this rate**: the results "
                         + "below include the back-pressure" : "the pipeline kept up"));
         r.append("| output | results | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n");
         for (String name : new String[] {"pageviews", "high-spend"}) {
