@@ -203,12 +203,9 @@ public final class Journeys {
     }
 
     /**
-     * The events of {@code types}, as copies without what no join or pattern reads (session id, referrer, user
-     * agent): the joins and patterns keep events in state for minutes, and every checkpoint writes that state out.
-     */
-    /**
-     * The events of {@code types}, without the fields no analysis after it reads (session, referrer, user agent):
-     * an event that crosses a shuffle or waits in state is then about half the bytes.
+     * The events of {@code types}, as copies without what no join, pattern or pageview count reads (session id,
+     * referrer, user agent): about half the bytes of an event that crosses a shuffle or waits in state, where the
+     * joins and patterns keep events for minutes and every checkpoint writes that state out.
      */
     static DataStream<ClickEvent> slim(DataStream<ClickEvent> events, String uid, EventType... types) {
         return events.flatMap((ClickEvent e, org.apache.flink.util.Collector<ClickEvent> out) -> {

@@ -26,8 +26,8 @@ import java.time.Duration;
  * accumulators and moves two timers on every event; here an event that extends a session moves no timer: the
  * timer, when it comes, finds the session longer and is set again for its new end.
  *
- * <p>The revision of a firing is counted per session start in {@link Sessions#FIRINGS}, as the windows form does
- * ({@link Sessions#nextRevision}). A count is removed when its session is dropped, or when its key stops being a
+ * <p>The revision of a firing is counted per session start in the map state {@code session-firings}
+ * ({@link Sessions#firings}), as the windows form does ({@link Sessions#nextRevision}). A count is removed when its session is dropped, or when its key stops being a
  * session's start (an earlier event, or a merge into an earlier session): no later session can start there,
  * since that time lies inside this one until it is dropped, and then any event there is too late.
  */

@@ -97,7 +97,8 @@ public final class Sessions {
 
     /**
      * How often each session, by start, has fired: the revision of its next firing. Kept in keyed state (bounded
-     * by a TTL), since Flink keeps no per-window state for merging windows. Both forms use it.
+     * by a TTL), since Flink keeps no per-window state for merging windows. The windows form's; the keyed form
+     * keeps the same state with {@code firings(false)}.
      */
     static final MapStateDescriptor<Long, Integer> FIRINGS = firings(true);
 
