@@ -106,6 +106,8 @@ class LocalAwsEndToEndTest {
             assertThat(OutputFiles.deadLetterPayloads(s3.resolve(OutputSinks.DLQ))).isNotEmpty()
                     .isEqualTo(OutputFiles.deadLetterPayloads(replay.resolve(OutputSinks.DLQ)));
             assertThat(OutputFiles.parquetRows(s3.resolve(OutputSinks.PAGEVIEWS)))
+                    .as(() -> "pageviews of the Kinesis run against the file replay; " + outputsOf("Kinesis run", s3)
+                            + "; " + outputsOf("file replay", replay))
                     .isEqualTo(OutputFiles.parquetRows(replay.resolve(OutputSinks.PAGEVIEWS)));
 
             // Milestones count purchases in arrival order; after the shuffle by eventId (dedup, parallelism 2) a
@@ -138,6 +140,24 @@ class LocalAwsEndToEndTest {
                 .get(2, TimeUnit.MINUTES);
         job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
         assertThat(LiveMetrics.sum(MetricNames.VALID) + LiveMetrics.sum(MetricNames.INVALID)).isEqualTo(records);
+    }
+
+    /**
+     * What a run's pageviews and late outputs hold, per file: for a failure that cannot be replayed (the Kinesis
+     * run's interleaving of shards differs from run to run).
+     */
+    private static String outputsOf(String run, Path out) {
+        StringBuilder s = new StringBuilder(run + ": ");
+        for (Path file : OutputFiles.committed(out.resolve(OutputSinks.PAGEVIEWS), ".parquet")) {
+            s.append(out.relativize(file)).append(" (").append(file.toFile().length()).append(" bytes) ");
+        }
+        List<String> late = OutputFiles.jsonLines(out.resolve(OutputSinks.LATE));
+        s.append("; ").append(late.size()).append(" late rows, for pageviews: ")
+                .append(late.stream().filter(l -> l.contains("pageviews")).collect(Collectors.toList()));
+        s.append("; counters of the last run: pageview results ").append(LiveMetrics.sum(MetricNames.PAGEVIEW_RESULTS))
+                .append(", late ").append(LiveMetrics.sum(MetricNames.LATE))
+                .append(", too late ").append(LiveMetrics.sum(MetricNames.TOO_LATE));
+        return s.toString();
     }
 
     private static void createStream(KinesisClient kinesis, String name, int shards) throws InterruptedException {
