@@ -120,6 +120,9 @@ public final class Benchmark {
         out.println("running: the refined/clicks writer alone");
         String writers = WriterBench.run(base, records, work);
         out.print(writers);
+        out.println("running: validation alone");
+        String decoder = DecoderBench.run(base, records);
+        out.print(decoder);
 
         long latencyRate = this.latencyRate > 0 ? this.latencyRate
                 : Math.max(100, Math.round(full.perWallSecond() / 2 / 100) * 100);
@@ -148,6 +151,7 @@ public final class Benchmark {
             r.append(m.row()).append('\n');
         }
         r.append(writers);
+        r.append(decoder);
         r.append(latency);
         r.append(String.format(Locale.ROOT, "%nHigh-spend detectors on %,d parsed purchases (10,000 users, 5 min window, "
                 + "1 min slide):%n%n", purchases));

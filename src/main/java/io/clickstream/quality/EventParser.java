@@ -65,7 +65,18 @@ public final class EventParser implements Serializable {
         if (raw.framingError != null) {
             throw new InvalidRecord(Reason.UNDECODABLE, raw.framingError);
         }
-        DecodedRecord root = decoder.decode(payload);
+        DecodedRecord quick = decoder.decodeQuick(payload);
+        if (quick != null) {
+            try {
+                return event(quick);
+            } catch (InvalidRecord decidedBelow) {
+                // The strict decoding gives the reason and the message, whichever way the record was read.
+            }
+        }
+        return event(decoder.decode(payload));
+    }
+
+    private ClickEvent event(DecodedRecord root) throws InvalidRecord {
         // Checked in this order, so that a record with several faults always gets the same reason.
         String eventId = requiredString(root, "eventId");
         String userId = requiredString(root, "userId");
