@@ -25,6 +25,8 @@ public final class JourneySettings implements Serializable {
     public final int rapidPurchasesCount;
     public final Duration rapidPurchasesWithin;
     public final double rapidPurchasesThreshold;
+    /** Rapid purchases with Flink CEP (the seed's form) instead of {@link RapidPurchases}. */
+    public final boolean rapidPurchasesWithCep;
     public final Duration cartAbandonmentTimeout;
     /** Cart abandonment with Flink CEP (the seed's form) instead of {@link CartAbandonment}. */
     public final boolean cartAbandonmentWithCep;
@@ -32,7 +34,8 @@ public final class JourneySettings implements Serializable {
     public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, boolean attributionWithIntervalJoin,
                            Duration conversionWindow, boolean conversionsWithWindowJoin, Duration clickToPurchaseWithin,
                            boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
-                           double rapidPurchasesThreshold, Duration cartAbandonmentTimeout, boolean cartAbandonmentWithCep) {
+                           double rapidPurchasesThreshold, boolean rapidPurchasesWithCep, Duration cartAbandonmentTimeout,
+                           boolean cartAbandonmentWithCep) {
         this.attributionMaxDelay = attributionMaxDelay;
         this.attributionClockSkew = attributionClockSkew;
         this.attributionWithIntervalJoin = attributionWithIntervalJoin;
@@ -43,22 +46,23 @@ public final class JourneySettings implements Serializable {
         this.rapidPurchasesCount = rapidPurchasesCount;
         this.rapidPurchasesWithin = rapidPurchasesWithin;
         this.rapidPurchasesThreshold = rapidPurchasesThreshold;
+        this.rapidPurchasesWithCep = rapidPurchasesWithCep;
         this.cartAbandonmentTimeout = cartAbandonmentTimeout;
         this.cartAbandonmentWithCep = cartAbandonmentWithCep;
     }
 
-    /** The same settings with click → purchase and cart abandonment as CEP patterns ({@code true}) or keyed functions. */
+    /** The same settings with click → purchase, rapid purchases and cart abandonment as CEP patterns ({@code true}) or keyed functions. */
     public JourneySettings withCepPatterns(boolean cep) {
         return new JourneySettings(attributionMaxDelay, attributionClockSkew, attributionWithIntervalJoin, conversionWindow,
                 conversionsWithWindowJoin, clickToPurchaseWithin, cep, rapidPurchasesCount, rapidPurchasesWithin,
-                rapidPurchasesThreshold, cartAbandonmentTimeout, cep);
+                rapidPurchasesThreshold, cep, cartAbandonmentTimeout, cep);
     }
 
     /** The same settings with attribution and conversions as Flink's joins ({@code true}) or keyed functions. */
     public JourneySettings withFlinkJoins(boolean joins) {
         return new JourneySettings(attributionMaxDelay, attributionClockSkew, joins, conversionWindow, joins,
                 clickToPurchaseWithin, clickToPurchaseWithCep, rapidPurchasesCount, rapidPurchasesWithin,
-                rapidPurchasesThreshold, cartAbandonmentTimeout, cartAbandonmentWithCep);
+                rapidPurchasesThreshold, rapidPurchasesWithCep, cartAbandonmentTimeout, cartAbandonmentWithCep);
     }
 
     public static JourneySettings from(AppConfig c) {
@@ -73,6 +77,7 @@ public final class JourneySettings implements Serializable {
                 c.integer(Settings.RAPID_PURCHASES_COUNT),
                 c.duration(Settings.RAPID_PURCHASES_WITHIN),
                 c.number(Settings.RAPID_PURCHASES_THRESHOLD),
+                c.string(Settings.RAPID_PURCHASES_FORM).equals("cep"),
                 c.duration(Settings.CART_ABANDONMENT_TIMEOUT),
                 c.string(Settings.CART_ABANDONMENT_FORM).equals("cep"));
     }

@@ -21,7 +21,7 @@ import org.apache.flink.util.OutputTag;
  *           │    (keyed function, or interval join)
  *           ├─ clicks ⋈ purchases per tumbling 5 min (keyed function, or window co-group) ─▶ conversions_5m
  *           ├─ click → purchase within 10 min (keyed function, or CEP) ───────────────────▶ click_to_purchase
- *           ├─ CEP ≥ 3 purchases within 1 min, total above threshold ───▶ RAPID_PURCHASES ─┐
+ *           ├─ ≥ 3 purchases in 1 min above threshold (keyed, or CEP) ──▶ RAPID_PURCHASES ─┐
  *           └─ add_to_cart, no purchase within 30 min (keyed, or CEP) ──▶ CART_ABANDONED ──┴▶ alerts
  *   events late for any of them (at or behind its watermark) ────────────────────────────▶ late
  * </pre>
@@ -35,6 +35,7 @@ public final class Journeys {
     public static final String CLICK_TO_PURCHASE_UID = "click-to-purchase";
     public static final String CLICK_TO_PURCHASE_CEP_UID = "click-to-purchase-pattern";
     public static final String RAPID_PURCHASES_UID = "rapid-purchases-pattern";
+    public static final String RAPID_PURCHASES_KEYED_UID = "rapid-purchases";
     public static final String CART_ABANDONMENT_UID = "cart-abandonment";
     public static final String CART_ABANDONMENT_CEP_UID = "cart-abandonment-pattern";
 
@@ -119,10 +120,14 @@ public final class Journeys {
                 : users.keyed(clicksAndPurchases)
                         .process(new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE))
                         .uid(CLICK_TO_PURCHASE_UID).name("Click then purchase");
-        SingleOutputStreamOperator<Alert> rapid = pattern(users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE)),
-                Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
-                .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
-                .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases");
+        KeyedStream<ClickEvent, String> purchases = users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE));
+        SingleOutputStreamOperator<Alert> rapid = s.rapidPurchasesWithCep
+                ? pattern(purchases, Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
+                        .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
+                        .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases")
+                : purchases.process(new RapidPurchases(s.rapidPurchasesCount, s.rapidPurchasesWithin.toMillis(),
+                                s.rapidPurchasesThreshold, LATE_RAPID_PURCHASES))
+                        .uid(RAPID_PURCHASES_KEYED_UID).name("Rapid purchases");
         KeyedStream<ClickEvent, String> cartsAndPurchases =
                 users.keyed(slim(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE));
         SingleOutputStreamOperator<Alert> carts = s.cartAbandonmentWithCep

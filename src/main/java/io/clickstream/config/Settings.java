@@ -188,6 +188,9 @@ public final class Settings {
             "... whose total spend is above this raise RAPID_PURCHASES");
     public static final Setting CART_ABANDONMENT_TIMEOUT = define("journeys", "cart-abandonment-timeout", DURATION, "30min",
             "an add_to_cart with no purchase of the same user within this long raises CART_ABANDONED");
+    public static final Setting RAPID_PURCHASES_FORM = choice("journeys", "rapid-purchases", "keyed",
+            "keyed: a keyed function, the user's purchases in a list and a timer per purchase; cep: the seed's Flink "
+                    + "CEP pattern. Same alerts; keyed costs less", "keyed", "cep");
     public static final Setting CART_ABANDONMENT_FORM = choice("journeys", "cart-abandonment", "keyed",
             "keyed: a keyed function, the user's open carts in a list and a timer per cart; cep: the seed's Flink "
                     + "CEP pattern and its timeout. Same alerts; keyed costs less", "keyed", "cep");

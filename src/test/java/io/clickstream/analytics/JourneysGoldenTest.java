@@ -204,11 +204,12 @@ class JourneysGoldenTest {
                 "e3", "u1", "click", "/product/1", T0 + 3 * MIN, T0 + 3 * MIN, T0 + 13 * MIN));
     }
 
-    // --- CEP: rapid purchases ---
+    // --- rapid purchases: the keyed function (default) and the CEP pattern, same expectations ---
 
-    @Test
-    void threePurchasesInsideAMinuteAboveTheThresholdRaiseOneAlert() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void threePurchasesInsideAMinuteAboveTheThresholdRaiseOneAlert(String form) throws Exception {
+        JourneysRun run = inForm(form, script()
                 .purchase("u1", T0, 400).purchase("u1", T0 + 20 * SEC, 400).purchase("u1", T0 + 60 * SEC - 1, 400.01)
                 .purchase("u2", T0, 400).purchase("u2", T0 + 20 * SEC, 400).purchase("u2", T0 + 60 * SEC, 400)  // 3rd at 1 min
                 .purchase("u3", T0, 400).purchase("u3", T0 + SEC, 300).purchase("u3", T0 + 2 * SEC, 300));     // exactly 1000
@@ -219,9 +220,10 @@ class JourneysGoldenTest {
         assertThat(expected.alertId).isEqualTo("u1|RAPID_PURCHASES|" + (T0 + 60 * SEC - 1));
     }
 
-    @Test
-    void aSeriesThatCrossesTheThresholdOnlyAtItsFourthPurchaseCountsAllFour() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void aSeriesThatCrossesTheThresholdOnlyAtItsFourthPurchaseCountsAllFour(String form) throws Exception {
+        JourneysRun run = inForm(form, script()
                 .purchase("u1", T0, 300).purchase("u1", T0 + 10 * SEC, 300)
                 .purchase("u1", T0 + 20 * SEC, 300).purchase("u1", T0 + 30 * SEC, 300));
 
@@ -229,9 +231,10 @@ class JourneysGoldenTest {
                 "u1|RAPID_PURCHASES|" + (T0 + 30 * SEC) + " value=1200.0 rev=0 from " + T0 + " (4 purchases)");
     }
 
-    @Test
-    void aLongBurstRaisesOneAlertPerSeriesNotPerOverlap() throws Exception {
-        JourneysRun run = JourneysRun.run(script()
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void aLongBurstRaisesOneAlertPerSeriesNotPerOverlap(String form) throws Exception {
+        JourneysRun run = inForm(form, script()
                 .purchase("u1", T0, 500).purchase("u1", T0 + SEC, 500).purchase("u1", T0 + 2 * SEC, 500)
                 .purchase("u1", T0 + 3 * SEC, 500).purchase("u1", T0 + 4 * SEC, 500).purchase("u1", T0 + 5 * SEC, 500)
                 .purchase("u1", T0 + 6 * SEC, 500));
@@ -239,6 +242,28 @@ class JourneysGoldenTest {
         assertThat(run.alerts(Patterns.RAPID_PURCHASES)).extracting(a -> a.windowStart + ".." + a.windowEnd).containsExactly(
                 T0 + ".." + (T0 + 2 * SEC),
                 (T0 + 3 * SEC) + ".." + (T0 + 5 * SEC));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "cep"})
+    void purchasesCountInTimeOrderWhateverTheirArrivalAndALatePurchaseGoesToLate(String form) throws Exception {
+        JourneysRun run = inForm(form, script()
+                .purchase("u1", T0 + 30 * SEC, 600)         // e1
+                .purchase("u1", T0, 400)                    // e2: arrives second, first in time
+                .purchase("u1", T0 + 10 * SEC, 100)         // e3
+                .purchase("u2", T0, 400)                    // e4, e5, e6: one instant, taken by event id
+                .purchase("u2", T0, 400)
+                .purchase("u2", T0, 400)
+                .watermark(T0 + 2 * MIN)
+                .purchase("u1", T0 + MIN, 2000)             // e7: behind the watermark
+                .purchase("u1", T0 + 3 * MIN, 2000)         // e8, e9: one purchase short of a series
+                .purchase("u1", T0 + 3 * MIN + SEC, 2000));
+
+        assertThat(run.alerts(Patterns.RAPID_PURCHASES)).extracting(Object::toString).containsExactlyInAnyOrder(
+                "u1|RAPID_PURCHASES|" + (T0 + 30 * SEC) + " value=1100.0 rev=0 from " + T0 + " (3 purchases)",
+                "u2|RAPID_PURCHASES|" + T0 + " value=1200.0 rev=0 from " + T0 + " (3 purchases)");
+        assertThat(run.late(Patterns.RAPID_PURCHASES_ANALYSIS)).extracting(l -> l.eventId + "@" + l.ts)
+                .containsExactly("e7@" + (T0 + MIN));
     }
 
     // --- cart abandonment: the keyed function (default) and the CEP pattern's timeout, same expectations ---

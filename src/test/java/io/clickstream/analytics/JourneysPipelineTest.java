@@ -36,7 +36,7 @@ class JourneysPipelineTest {
 
     /**
      * In both forms: keyed functions (default) and the seed's Flink operators (interval join, window co-group, CEP
-     * patterns for click → purchase and cart abandonment).
+     * patterns for click → purchase, rapid purchases and cart abandonment).
      */
     @ParameterizedTest(name = "form={0}")
     @ValueSource(strings = {"keyed", "flink"})
@@ -50,6 +50,7 @@ class JourneysPipelineTest {
                 .with(Settings.ATTRIBUTION_FORM, form.equals("keyed") ? "keyed" : "interval-join")
                 .with(Settings.CONVERSIONS_FORM, form.equals("keyed") ? "keyed" : "window-join")
                 .with(Settings.CLICK_TO_PURCHASE_FORM, form.equals("keyed") ? "keyed" : "cep")
+                .with(Settings.RAPID_PURCHASES_FORM, form.equals("keyed") ? "keyed" : "cep")
                 .with(Settings.CART_ABANDONMENT_FORM, form.equals("keyed") ? "keyed" : "cep");
         Path out = Pipelines.runToEnd(config);
 
