@@ -2,6 +2,7 @@ package io.clickstream.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.List;
 import java.util.Locale;
 
 /** What one benchmark run cost: records, wall time, process CPU time and peak heap. */
@@ -58,6 +59,15 @@ public final class Measurement {
     private String rate(double seconds, double startupSeconds) {
         double net = seconds - startupSeconds;
         return net <= 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f", records / net);
+    }
+
+    /** One line: the median and range of the rates of {@code runs} (the same job), with and without the JIT. */
+    static String median(String name, List<Measurement> runs) {
+        double[] all = runs.stream().mapToDouble(Measurement::perCpuSecond).sorted().toArray();
+        double[] noJit = runs.stream().mapToDouble(Measurement::perCpuSecondWithoutJit).sorted().toArray();
+        return String.format(Locale.ROOT, "%s, %d runs: median %,.0f records / CPU-s (%,.0f – %,.0f); without JIT "
+                        + "median %,.0f (%,.0f – %,.0f).%n", name, runs.size(), all[all.length / 2], all[0],
+                all[all.length - 1], noJit[noJit.length / 2], noJit[0], noJit[noJit.length - 1]);
     }
 
     static String header() {

@@ -40,6 +40,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "Only the warm-up and the full pipeline on heap: a quick comparison while optimising.")
     boolean fullOnly;
 
+    @Option(names = "--repeat", paramLabel = "N",
+            description = "How many times the full pipeline on heap is measured; the report gives the median (default 3).")
+    int repeat = 3;
+
     @Option(names = "--work", paramLabel = "DIR", description = "Where outputs and checkpoints go (default target/bench).")
     Path work = Path.of("target", "bench");
 
@@ -61,7 +65,7 @@ public class BenchCommand implements Callable<Integer> {
         Files.createDirectories(work);
         String text = new Benchmark(c, events, purchases,
                 rocksDbEvents != null ? rocksDbEvents : Math.max(1, events / 10), latencySeconds, work.toAbsolutePath(),
-                System.out).latencyRate(latencyRate).fullOnly(fullOnly).run();
+                System.out).latencyRate(latencyRate).fullOnly(fullOnly).repeats(repeat).run();
         System.out.println();
         System.out.println(text);
         if (report != null) {
