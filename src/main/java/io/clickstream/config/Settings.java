@@ -181,7 +181,7 @@ public final class Settings {
             "keyed: a keyed function, the user's open clicks in a list and a timer per purchase; cep: the seed's "
                     + "Flink CEP pattern. Same matches; keyed costs less", "keyed", "cep");
     public static final Setting RAPID_PURCHASES_COUNT = define("journeys", "rapid-purchases-count", INT, "3",
-            "CEP: this many purchases or more in a row by one user ...");
+            "this many purchases or more in a row by one user ...");
     public static final Setting RAPID_PURCHASES_WITHIN = define("journeys", "rapid-purchases-within", DURATION, "1min",
             "... all less than this after the first of them ...");
     public static final Setting RAPID_PURCHASES_THRESHOLD = define("journeys", "rapid-purchases-threshold", NUMBER, "1000",
