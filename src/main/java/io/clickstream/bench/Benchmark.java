@@ -30,6 +30,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,6 +92,21 @@ public final class Benchmark {
         this.out = out;
     }
 
+    /**
+     * The cores and the JVM, with its garbage collector and maximum heap: the collector alone moves records per
+     * CPU-s by a third on this workload (docs/benchmarks.md), so a result names the one it ran with.
+     */
+    static String jvm() {
+        List<String> collectors = new ArrayList<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            collectors.add(gc.getName());
+        }
+        return String.format(Locale.ROOT, "%d cores, %s %s, garbage collectors %s, max heap %,d MiB",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), String.join(" + ", collectors),
+                Runtime.getRuntime().maxMemory() >> 20);
+    }
+
     /** Runs everything; returns the report (Markdown). */
     public String run() throws Exception {
         // Warm-up (not reported): a streaming job runs for days, and what it costs per record is its cost once the
@@ -105,7 +122,7 @@ public final class Benchmark {
             for (int i = 1; i <= repeats; i++) {
                 runs.add(pipeline(repeatName("full pipeline, heap", i), Stage.ALL, true, base));
             }
-            StringBuilder r = new StringBuilder(Measurement.header()).append('\n');
+            StringBuilder r = new StringBuilder(jvm()).append("\n\n").append(Measurement.header()).append('\n');
             runs.forEach(m -> r.append(m.row()).append('\n'));
             return r.append(Measurement.median("full pipeline, heap", runs)).toString();
         }
@@ -161,10 +178,10 @@ public final class Benchmark {
 
         StringBuilder r = new StringBuilder();
         r.append(String.format(Locale.ROOT, "%,d generated records (seed %d, %s), parallelism %d, exactly-once "
-                        + "checkpoints every %s unless noted; %d cores, %s %s.%n%n",
+                        + "checkpoints every %s unless noted; %s.%n%n",
                 records, base.longValue(Settings.GEN_SEED), "1 % malformed, 2 % duplicates, 1 % late, 20 % disordered",
                 base.integer(Settings.PARALLELISM), base.duration(Settings.CHECKPOINT_INTERVAL).toSeconds() + " s",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
+                jvm()));
         r.append("Each run is also made with one record: what starting and stopping the embedded cluster and that job "
                 + "costs (\"startup\"); records / CPU-s and records / wall-s are net of it.\n\n");
         r.append(Measurement.header()).append('\n');

@@ -65,8 +65,8 @@ public final class Measurement {
     static String median(String name, List<Measurement> runs) {
         double[] all = runs.stream().mapToDouble(Measurement::perCpuSecond).sorted().toArray();
         double[] noJit = runs.stream().mapToDouble(Measurement::perCpuSecondWithoutJit).sorted().toArray();
-        return String.format(Locale.ROOT, "%s, %d runs: median %,.0f records / CPU-s (%,.0f – %,.0f); without JIT "
-                        + "median %,.0f (%,.0f – %,.0f).%n", name, runs.size(), all[all.length / 2], all[0],
+        return String.format(Locale.ROOT, "%s, %d run%s: median %,.0f records / CPU-s (%,.0f – %,.0f); without JIT "
+                        + "median %,.0f (%,.0f – %,.0f).%n", name, runs.size(), runs.size() == 1 ? "" : "s", all[all.length / 2], all[0],
                 all[all.length - 1], noJit[noJit.length / 2], noJit[0], noJit[noJit.length - 1]);
     }
 
