@@ -161,6 +161,9 @@ public final class Benchmark {
         out.println("running: validation alone");
         String decoder = DecoderBench.run(base, records);
         out.print(decoder);
+        out.println("running: the event serializer alone");
+        String serializer = SerializerBench.run(base, records);
+        out.print(serializer);
 
         long latencyRate = this.latencyRate > 0 ? this.latencyRate
                 : Math.max(100, Math.round(full.perWallSecond() / 2 / 100) * 100);
@@ -191,6 +194,7 @@ public final class Benchmark {
         r.append('\n').append(Measurement.median("full pipeline, heap", fullRuns));
         r.append(writers);
         r.append(decoder);
+        r.append(serializer);
         r.append(latency);
         r.append(String.format(Locale.ROOT, "%nHigh-spend detectors on %,d parsed purchases (10,000 users, 5 min window, "
                 + "1 min slide):%n%n", purchases));

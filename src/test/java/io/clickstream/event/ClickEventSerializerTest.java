@@ -54,6 +54,30 @@ class ClickEventSerializerTest {
         assertThat(ClickEventSerializer.TYPES).hasSameSizeAs(EventType.values());
     }
 
+    /** The fields are written in Flink's string format whatever the characters: the bytes StringValue writes. */
+    @Test
+    void stringsAreInFlinksStringFormatForAnyCharacterAndLength() throws IOException {
+        ClickEvent unusual = new ClickEvent("\u00e9v\u00e9nement-\u4e2d", "u-\u0080\u3fff\u4000\uffff", "", EventType.CLICK,
+                "/" + "p".repeat(200), -5L, -0.0, null, "x".repeat(20_000));
+        for (ClickEvent e : List.of(FULL, SPARSE, unusual, new ClickEvent())) {
+            DataOutputSerializer expected = new DataOutputSerializer(64);
+            for (String s : new String[] {e.eventId, e.userId, e.sessionId, e.url, e.referrer, e.userAgent}) {
+                org.apache.flink.types.StringValue.writeString(s, expected);
+            }
+            expected.writeByte(e.type == null ? -1 : java.util.Arrays.asList(ClickEventSerializer.TYPES).indexOf(e.type));
+            expected.writeLong(e.ts);
+            expected.writeBoolean(e.spend != null);
+            if (e.spend != null) {
+                expected.writeDouble(e.spend);
+            }
+            DataOutputSerializer actual = new DataOutputSerializer(64);
+            ClickEventSerializer.INSTANCE.serialize(e, actual);
+            assertThat(actual.getCopyOfBuffer()).isEqualTo(expected.getCopyOfBuffer());
+            assertThat(ClickEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(actual.getCopyOfBuffer())))
+                    .isEqualTo(e);
+        }
+    }
+
     /** A checkpoint stream gets each event in one write, with the bytes an array-backed view gets. */
     @Test
     void aStreamGetsTheSameBytesInOneWrite() throws IOException {

@@ -1,0 +1,151 @@
+package io.clickstream.bench;
+
+import io.clickstream.config.AppConfig;
+import io.clickstream.config.Settings;
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.ClickEventSerializer;
+import io.clickstream.event.RawRecord;
+import io.clickstream.quality.EventParser;
+import io.clickstream.quality.ParseResult;
+import io.clickstream.source.EventGenerator;
+import io.clickstream.source.Sources;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The event serializer alone, in this thread: the generator's valid events written into an array-backed view, one
+ * at a time, as a task writes each record to the network (and as the events held in state go into a
+ * checkpoint), by {@link ClickEventSerializer} (one pass into an array, one write) and by the field-by-field form
+ * with Flink's {@link StringValue#writeString}, a call per byte, which wrote the same bytes before. CPU time per
+ * event. Like the writer and validation, a small part of the whole job that its runs cannot resolve.
+ */
+final class SerializerBench {
+    private static final int WARM_UP_ROUNDS = 4;
+    private static final int MEASURED_ROUNDS = 5;
+
+    private SerializerBench() {}
+
+    /** Returns the report section (Markdown). */
+    static String run(AppConfig config, long records) throws IOException {
+        EventGenerator generator = new EventGenerator(Sources.generatorSettings(config, 0));
+        EventParser parser = new EventParser(config.integer(Settings.MAX_RECORD_BYTES), config.duration(Settings.MAX_FUTURE),
+                Clock.systemUTC());
+        List<ClickEvent> events = new ArrayList<>();
+        for (long i = 0; i < records; i++) {
+            ParseResult r = parser.parse(new RawRecord("bench", "generator", generator.next().payload));
+            if (r.isValid()) {
+                events.add(r.event());
+            }
+        }
+        if (events.isEmpty()) {
+            throw new IllegalStateException("no valid event among " + records + " generated records: nothing to measure");
+        }
+        sameBytes(events);
+        ClickEventSerializer serializer = ClickEventSerializer.INSTANCE;
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+            measure(events, out, true);
+            measure(events, out, false);
+        }
+        long onePass = 0;
+        long fieldByField = 0;
+        for (int i = 0; i < MEASURED_ROUNDS; i++) {
+            onePass += measure(events, out, true);
+            fieldByField += measure(events, out, false);
+        }
+        double n = (double) events.size() * MEASURED_ROUNDS;
+        double onePassUs = onePass / 1e3 / n;
+        double fieldUs = fieldByField / 1e3 / n;
+        return String.format(Locale.ROOT, "%nThe event serializer alone (%,d valid events, into an array-backed view as "
+                        + "at a task's network output, one thread, after %d warm-up rounds, mean of %d): one pass %.3f µs per "
+                        + "event, field by field with Flink's string writer %.3f µs (%.0f %% less); %,.0f bytes per event "
+                        + "either way.%n",
+                events.size(), WARM_UP_ROUNDS, MEASURED_ROUNDS, onePassUs, fieldUs, 100 * (1 - onePassUs / fieldUs),
+                (double) bytes(events, serializer) / events.size());
+    }
+
+    /** CPU nanoseconds of this thread to write every event, each into the cleared view. */
+    private static long measure(List<ClickEvent> events, DataOutputSerializer out, boolean onePass) throws IOException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long written = 0;
+        for (ClickEvent e : events) {
+            out.clear();
+            if (onePass) {
+                ClickEventSerializer.INSTANCE.serialize(e, out);
+            } else {
+                fieldByField(e, out);
+            }
+            written += out.length();
+        }
+        long spent = threads.getCurrentThreadCpuTime() - cpu;
+        if (written == 0) {
+            throw new IllegalStateException("no bytes written: nothing was measured");
+        }
+        return spent;
+    }
+
+    /** The serializer's format written field by field, as it was before the one-pass encoding. */
+    private static void fieldByField(ClickEvent e, DataOutputView out) throws IOException {
+        StringValue.writeString(e.eventId, out);
+        StringValue.writeString(e.userId, out);
+        StringValue.writeString(e.sessionId, out);
+        StringValue.writeString(e.url, out);
+        StringValue.writeString(e.referrer, out);
+        StringValue.writeString(e.userAgent, out);
+        out.writeByte(e.type == null ? -1 : typeCode(e));
+        out.writeLong(e.ts);
+        out.writeBoolean(e.spend != null);
+        if (e.spend != null) {
+            out.writeDouble(e.spend);
+        }
+    }
+
+    /** The format's type codes (ClickEventSerializer.TYPES); {@link #sameBytes} checks them on every event. */
+    private static int typeCode(ClickEvent e) {
+        switch (e.type) {
+            case VIEW: return 0;
+            case CLICK: return 1;
+            case ADD_TO_CART: return 2;
+            case PURCHASE: return 3;
+            default: throw new IllegalStateException("no type code for " + e.type);
+        }
+    }
+
+    /** Both forms must write the same bytes, or the comparison measures two different things. */
+    private static void sameBytes(List<ClickEvent> events) throws IOException {
+        DataOutputSerializer a = new DataOutputSerializer(1024);
+        DataOutputSerializer b = new DataOutputSerializer(1024);
+        for (ClickEvent e : events) {
+            a.clear();
+            b.clear();
+            ClickEventSerializer.INSTANCE.serialize(e, a);
+            fieldByField(e, b);
+            if (!Arrays.equals(a.getCopyOfBuffer(), b.getCopyOfBuffer())) {
+                throw new IllegalStateException("the two forms wrote different bytes for event " + e.eventId
+                        + ": fix the benchmark's field-by-field form to match ClickEventSerializer's format");
+            }
+        }
+    }
+
+    private static long bytes(List<ClickEvent> events, ClickEventSerializer serializer) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        long total = 0;
+        for (ClickEvent e : events) {
+            out.clear();
+            serializer.serialize(e, out);
+            total += out.length();
+        }
+        return total;
+    }
+}
