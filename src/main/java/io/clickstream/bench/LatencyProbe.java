@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -23,6 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class LatencyProbe<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, ConcurrentLinkedQueue<Long>> SAMPLES = new ConcurrentHashMap<>();
+    /** The window ends of the recorded results, per name: results come in bursts, one per window end. */
+    private static final Map<String, Set<Long>> WINDOW_ENDS = new ConcurrentHashMap<>();
 
     private final String name;
     private final long delayMillis;
@@ -33,6 +36,7 @@ final class LatencyProbe<T> implements Sink<T> {
         this.delayMillis = delayMillis;
         this.windowEnd = windowEnd;
         SAMPLES.put(name, new ConcurrentLinkedQueue<>());
+        WINDOW_ENDS.put(name, ConcurrentHashMap.newKeySet());
     }
 
     /** The latencies recorded under {@code name}, sorted. */
@@ -40,6 +44,11 @@ final class LatencyProbe<T> implements Sink<T> {
         List<Long> sorted = new ArrayList<>(SAMPLES.getOrDefault(name, new ConcurrentLinkedQueue<>()));
         Collections.sort(sorted);
         return sorted;
+    }
+
+    /** How many distinct window ends the results recorded under {@code name} have. */
+    static int windowEnds(String name) {
+        return WINDOW_ENDS.getOrDefault(name, Set.of()).size();
     }
 
     /** The {@code q}-quantile (0..1) of sorted samples, by the nearest-rank method. */
@@ -55,12 +64,14 @@ final class LatencyProbe<T> implements Sink<T> {
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(InitContext context) {
         ConcurrentLinkedQueue<Long> samples = SAMPLES.computeIfAbsent(name, n -> new ConcurrentLinkedQueue<>());
+        Set<Long> ends = WINDOW_ENDS.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet());
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) {
                 Long end = windowEnd.apply(element);
                 if (end != null) {
                     samples.add(System.currentTimeMillis() - (end + delayMillis));
+                    ends.add(end);
                 }
             }
 
