@@ -30,13 +30,11 @@ import java.util.Locale;
  * event. Like the writer and validation, a small part of the whole job that its runs cannot resolve.
  */
 final class SerializerBench {
-    private static final int WARM_UP_ROUNDS = 4;
-    private static final int MEASURED_ROUNDS = 5;
 
     private SerializerBench() {}
 
     /** Returns the report section (Markdown). */
-    static String run(AppConfig config, long records) throws IOException {
+    static String run(AppConfig config, long records) throws Exception {
         EventGenerator generator = new EventGenerator(Sources.generatorSettings(config, 0));
         EventParser parser = new EventParser(config.integer(Settings.MAX_RECORD_BYTES), config.duration(Settings.MAX_FUTURE),
                 Clock.systemUTC());
@@ -53,24 +51,17 @@ final class SerializerBench {
         sameBytes(events);
         ClickEventSerializer serializer = ClickEventSerializer.INSTANCE;
         DataOutputSerializer out = new DataOutputSerializer(1024);
-        for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-            measure(events, out, true);
-            measure(events, out, false);
-        }
-        long onePass = 0;
-        long fieldByField = 0;
-        for (int i = 0; i < MEASURED_ROUNDS; i++) {
-            onePass += measure(events, out, true);
-            fieldByField += measure(events, out, false);
-        }
-        double n = (double) events.size() * MEASURED_ROUNDS;
+        long[] totals = Alternating.totals(() -> measure(events, out, true), () -> measure(events, out, false));
+        long onePass = totals[0];
+        long fieldByField = totals[1];
+        double n = (double) events.size() * Alternating.MEASURED_ROUNDS;
         double onePassUs = onePass / 1e3 / n;
         double fieldUs = fieldByField / 1e3 / n;
         return String.format(Locale.ROOT, "%nThe event serializer alone (%,d valid events, into an array-backed view as "
                         + "at a task's network output, one thread, after %d warm-up rounds, mean of %d): one pass %.3f µs per "
                         + "event, field by field with Flink's string writer %.3f µs (%.0f %% less); %,.0f bytes per event "
                         + "either way.%n",
-                events.size(), WARM_UP_ROUNDS, MEASURED_ROUNDS, onePassUs, fieldUs, 100 * (1 - onePassUs / fieldUs),
+                events.size(), Alternating.WARM_UP_ROUNDS, Alternating.MEASURED_ROUNDS, onePassUs, fieldUs, 100 * (1 - onePassUs / fieldUs),
                 (double) bytes(events, serializer) / events.size());
     }
 

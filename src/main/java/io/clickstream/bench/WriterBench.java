@@ -29,8 +29,6 @@ import java.util.Locale;
  * difference of a few percent of the whole job is lost in the noise of the full-pipeline runs; here it is not.
  */
 final class WriterBench {
-    private static final int WARM_UP_ROUNDS = 4;
-    private static final int MEASURED_ROUNDS = 5;
 
     private WriterBench() {}
 
@@ -49,24 +47,17 @@ final class WriterBench {
         BulkWriter.Factory<ClickEvent> direct = new ClickEventParquet(codec);
         BulkWriter.Factory<ClickEvent> avro = new AvroParquetRows<>(ClickEventAvro.SCHEMA, codec, ClickEventAvro::toRecord);
         Path file = new Path(work.resolve("writer-bench.parquet").toUri());
-        for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-            cpuNanos(direct, events, file);
-            cpuNanos(avro, events, file);
-        }
-        long directNanos = 0;
-        long avroNanos = 0;
-        for (int i = 0; i < MEASURED_ROUNDS; i++) {
-            directNanos += cpuNanos(direct, events, file);
-            avroNanos += cpuNanos(avro, events, file);
-        }
+        long[] totals = Alternating.totals(() -> cpuNanos(direct, events, file), () -> cpuNanos(avro, events, file));
+        long directNanos = totals[0];
+        long avroNanos = totals[1];
         FileSystem.getLocalFileSystem().delete(file, false);
-        double rows = (double) events.size() * MEASURED_ROUNDS;
+        double rows = (double) events.size() * Alternating.MEASURED_ROUNDS;
         double directUs = directNanos / 1e3 / rows;
         double avroUs = avroNanos / 1e3 / rows;
         return String.format(Locale.ROOT, "%nThe refined/clicks writer alone (%,d valid events, %s, one thread, CPU time of "
                         + "that thread after %d warm-up rounds, mean of %d): direct %.2f µs per row, Avro model %.2f µs per row "
                         + "(%.0f %% less).%n",
-                events.size(), codec, WARM_UP_ROUNDS, MEASURED_ROUNDS, directUs, avroUs, 100 * (1 - directUs / avroUs));
+                events.size(), codec, Alternating.WARM_UP_ROUNDS, Alternating.MEASURED_ROUNDS, directUs, avroUs, 100 * (1 - directUs / avroUs));
     }
 
     private static long cpuNanos(BulkWriter.Factory<ClickEvent> factory, List<ClickEvent> events, Path file) throws Exception {
