@@ -24,13 +24,12 @@ import java.util.Locale;
 
 /**
  * The event serializer alone, in this thread: the generator's valid events written into an array-backed view, one
- * at a time, as a task writes each record to the network (and as the events held in state go into a
- * checkpoint), by {@link ClickEventSerializer} (one pass into an array, one write) and by the field-by-field form
- * with Flink's {@link StringValue#writeString}, a call per byte, which wrote the same bytes before. CPU time per
- * event. Like the writer and validation, a small part of the whole job that its runs cannot resolve.
+ * at a time, as a task writes each record to the network, by {@link ClickEventSerializer} (one pass into an
+ * array, one write) and by the field-by-field form with Flink's {@link StringValue#writeString}, a call per byte,
+ * which wrote the same bytes before. CPU time per event. Like the writer and validation, a small part of the whole
+ * job that its runs cannot resolve.
  */
 final class SerializerBench {
-
     private SerializerBench() {}
 
     /** Returns the report section (Markdown). */

@@ -29,7 +29,6 @@ import java.util.Locale;
  * difference of a few percent of the whole job is lost in the noise of the full-pipeline runs; here it is not.
  */
 final class WriterBench {
-
     private WriterBench() {}
 
     /** Returns the report section (Markdown). */
