@@ -1,14 +1,8 @@
 package io.clickstream.bench;
 
 import io.clickstream.config.AppConfig;
-import io.clickstream.config.Settings;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.ClickEventSerializer;
-import io.clickstream.event.RawRecord;
-import io.clickstream.quality.EventParser;
-import io.clickstream.quality.ParseResult;
-import io.clickstream.source.EventGenerator;
-import io.clickstream.source.Sources;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -16,8 +10,6 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -34,21 +26,8 @@ final class SerializerBench {
 
     /** Returns the report section (Markdown). */
     static String run(AppConfig config, long records) throws Exception {
-        EventGenerator generator = new EventGenerator(Sources.generatorSettings(config, 0));
-        EventParser parser = new EventParser(config.integer(Settings.MAX_RECORD_BYTES), config.duration(Settings.MAX_FUTURE),
-                Clock.systemUTC());
-        List<ClickEvent> events = new ArrayList<>();
-        for (long i = 0; i < records; i++) {
-            ParseResult r = parser.parse(new RawRecord("bench", "generator", generator.next().payload));
-            if (r.isValid()) {
-                events.add(r.event());
-            }
-        }
-        if (events.isEmpty()) {
-            throw new IllegalStateException("no valid event among " + records + " generated records: nothing to measure");
-        }
-        sameBytes(events);
-        ClickEventSerializer serializer = ClickEventSerializer.INSTANCE;
+        List<ClickEvent> events = GeneratedEvents.valid(config, records);
+        long bytes = sameBytes(events);
         DataOutputSerializer out = new DataOutputSerializer(1024);
         long[] totals = Alternating.totals(() -> measure(events, out, true), () -> measure(events, out, false));
         long onePass = totals[0];
@@ -61,7 +40,7 @@ final class SerializerBench {
                         + "event, field by field with Flink's string writer %.3f µs (%.0f %% less); %,.0f bytes per event "
                         + "either way.%n",
                 events.size(), Alternating.WARM_UP_ROUNDS, Alternating.MEASURED_ROUNDS, onePassUs, fieldUs, 100 * (1 - onePassUs / fieldUs),
-                (double) bytes(events, serializer) / events.size());
+                (double) bytes / events.size());
     }
 
     /** CPU nanoseconds of this thread to write every event, each into the cleared view. */
@@ -112,8 +91,12 @@ final class SerializerBench {
         }
     }
 
-    /** Both forms must write the same bytes, or the comparison measures two different things. */
-    private static void sameBytes(List<ClickEvent> events) throws IOException {
+    /**
+     * Both forms must write the same bytes, or the comparison measures two different things. Returns how many
+     * bytes the events take.
+     */
+    private static long sameBytes(List<ClickEvent> events) throws IOException {
+        long total = 0;
         DataOutputSerializer a = new DataOutputSerializer(1024);
         DataOutputSerializer b = new DataOutputSerializer(1024);
         for (ClickEvent e : events) {
@@ -125,16 +108,7 @@ final class SerializerBench {
                 throw new IllegalStateException("the two forms wrote different bytes for event " + e.eventId
                         + ": fix the benchmark's field-by-field form to match ClickEventSerializer's format");
             }
-        }
-    }
-
-    private static long bytes(List<ClickEvent> events, ClickEventSerializer serializer) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(1024);
-        long total = 0;
-        for (ClickEvent e : events) {
-            out.clear();
-            serializer.serialize(e, out);
-            total += out.length();
+            total += a.length();
         }
         return total;
     }

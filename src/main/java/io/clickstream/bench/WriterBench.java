@@ -3,14 +3,9 @@ package io.clickstream.bench;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
 import io.clickstream.event.ClickEvent;
-import io.clickstream.event.RawRecord;
-import io.clickstream.quality.EventParser;
-import io.clickstream.quality.ParseResult;
 import io.clickstream.sink.AvroParquetRows;
 import io.clickstream.sink.ClickEventAvro;
 import io.clickstream.sink.ClickEventParquet;
-import io.clickstream.source.EventGenerator;
-import io.clickstream.source.Sources;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
@@ -18,7 +13,6 @@ import org.apache.flink.core.fs.Path;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,15 +27,7 @@ final class WriterBench {
 
     /** Returns the report section (Markdown). */
     static String run(AppConfig config, long records, java.nio.file.Path work) throws Exception {
-        EventGenerator generator = new EventGenerator(Sources.generatorSettings(config, 0));
-        EventParser parser = Sources.parser(config);
-        List<ClickEvent> events = new ArrayList<>();
-        for (long i = 0; i < records; i++) {
-            ParseResult r = parser.parse(new RawRecord("bench", "generator", generator.next().payload));
-            if (r.isValid()) {
-                events.add(r.event());
-            }
-        }
+        List<ClickEvent> events = GeneratedEvents.valid(config, records);
         String codec = config.string(Settings.PARQUET_COMPRESSION);
         BulkWriter.Factory<ClickEvent> direct = new ClickEventParquet(codec);
         BulkWriter.Factory<ClickEvent> avro = new AvroParquetRows<>(ClickEventAvro.SCHEMA, codec, ClickEventAvro::toRecord);
