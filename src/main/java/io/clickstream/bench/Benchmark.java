@@ -284,25 +284,24 @@ public final class Benchmark {
                 this.latencyRate > 0 ? "set with --latency-rate" : "half the maximum wall rate above", latencySeconds,
                 delay, m.cpuSeconds,
                 m.peakHeapBytes / (1024 * 1024)));
-        List<Long> lags = LatencyProbe.samples("event-time-lag");
-        long lag = lags.isEmpty() ? 0 : lags.get(0);
+        Latencies lags = LatencyProbe.samples("event-time-lag");
+        long lag = lags.count() == 0 ? 0 : lags.min();
         // Keeping up, the median event waits tens of milliseconds beyond the start-up (49,000 and 57,000 events/s
         // on 2 cores: 12 - 83 ms); at 65,000 it was 1.4 s, with results seconds late. A second of median queueing
         // is back-pressure, not noise.
-        boolean fellBehind = LatencyProbe.quantile(lags, 0.5) - lag > 1_000;
+        boolean fellBehind = lags.quantile(0.5) - lag > 1_000;
         r.append(String.format(Locale.ROOT, "At the dedup output the generated event time trailed the wall clock by at "
                 + "least %,d ms (the job's start-up: subtracted below), median %,d ms, at most %,d ms (%s).%n%n", lag,
-                LatencyProbe.quantile(lags, 0.5), lags.isEmpty() ? 0 : lags.get(lags.size() - 1),
+                lags.quantile(0.5), lags.count() == 0 ? 0 : lags.max(),
                 fellBehind ? "**the pipeline fell behind this rate**: the results "
                         + "below include the back-pressure" : "the pipeline kept up"));
         // Every window of both outputs ends on the minute, so their results come in one burst per minute that the
         // watermark passes: p99 and max are the slowest of those few bursts, which the column "window ends" counts.
         r.append("| output | results | window ends | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
         for (String name : new String[] {"pageviews", "high-spend"}) {
-            List<Long> s = LatencyProbe.samples(name);
-            r.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %d | %d | %d |%n", name, s.size(), LatencyProbe.windowEnds(name),
-                    LatencyProbe.quantile(s, 0.5) - lag, LatencyProbe.quantile(s, 0.99) - lag,
-                    s.isEmpty() ? -1 : s.get(s.size() - 1) - lag));
+            Latencies s = LatencyProbe.samples(name);
+            r.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %d | %d | %d |%n", name, s.count(), LatencyProbe.windowEnds(name),
+                    s.quantile(0.5) - lag, s.quantile(0.99) - lag, s.count() == 0 ? -1 : s.max() - lag));
         }
         out.print(r);
         return r.toString();

@@ -4,13 +4,11 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.util.function.SerializableFunction;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A sink that records, for each result, how long after the earliest possible moment it was emitted: the wall
@@ -19,11 +17,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * pipeline's own latency (watermark interval, queues, timers, back-pressure). Results without a window, or
  * revisions, are skipped ({@code windowEnd} returns null).
  *
- * <p>The benchmark runs an embedded cluster in its own JVM, so the sink's writers report to a static registry.
+ * <p>The benchmark runs an embedded cluster in its own JVM, so the sink's writers report to a static registry,
+ * each writer into counts of its own ({@link Latencies}), merged when the report reads them.
  */
 final class LatencyProbe<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
-    private static final Map<String, ConcurrentLinkedQueue<Long>> SAMPLES = new ConcurrentHashMap<>();
+    private static final Map<String, List<Latencies>> SAMPLES = new ConcurrentHashMap<>();
     /** The window ends of the recorded results, per name: results come in bursts, one per window end. */
     private static final Map<String, Set<Long>> WINDOW_ENDS = new ConcurrentHashMap<>();
 
@@ -35,15 +34,17 @@ final class LatencyProbe<T> implements Sink<T> {
         this.name = name;
         this.delayMillis = delayMillis;
         this.windowEnd = windowEnd;
-        SAMPLES.put(name, new ConcurrentLinkedQueue<>());
+        SAMPLES.put(name, new CopyOnWriteArrayList<>());
         WINDOW_ENDS.put(name, ConcurrentHashMap.newKeySet());
     }
 
-    /** The latencies recorded under {@code name}, sorted. */
-    static List<Long> samples(String name) {
-        List<Long> sorted = new ArrayList<>(SAMPLES.getOrDefault(name, new ConcurrentLinkedQueue<>()));
-        Collections.sort(sorted);
-        return sorted;
+    /** The latencies recorded under {@code name}, by every writer. */
+    static Latencies samples(String name) {
+        Latencies all = new Latencies();
+        for (Latencies writer : SAMPLES.getOrDefault(name, List.of())) {
+            all.addAll(writer);
+        }
+        return all;
     }
 
     /** How many distinct window ends the results recorded under {@code name} have. */
@@ -51,26 +52,18 @@ final class LatencyProbe<T> implements Sink<T> {
         return WINDOW_ENDS.getOrDefault(name, Set.of()).size();
     }
 
-    /** The {@code q}-quantile (0..1) of sorted samples, by the nearest-rank method. */
-    static long quantile(List<Long> sorted, double q) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        int rank = (int) Math.ceil(q * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
-    }
-
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(InitContext context) {
-        ConcurrentLinkedQueue<Long> samples = SAMPLES.computeIfAbsent(name, n -> new ConcurrentLinkedQueue<>());
+        Latencies samples = new Latencies();
+        SAMPLES.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(samples);
         Set<Long> ends = WINDOW_ENDS.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet());
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) {
                 Long end = windowEnd.apply(element);
                 if (end != null) {
-                    samples.add(System.currentTimeMillis() - (end + delayMillis));
+                    samples.record(System.currentTimeMillis() - (end + delayMillis));
                     ends.add(end);
                 }
             }
