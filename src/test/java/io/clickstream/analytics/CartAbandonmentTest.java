@@ -63,6 +63,55 @@ class CartAbandonmentTest {
     }
 
     @Test
+    void openCartsShareOneTimerAtTheEarliestDeadlineAndEachStillTimesOutAtItsOwn() throws Exception {
+        send("c1", EventType.ADD_TO_CART, 0);
+        send("c2", EventType.ADD_TO_CART, MIN);
+        send("c3", EventType.ADD_TO_CART, 2 * MIN);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(new Watermark(30 * MIN));
+        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);         // moved on to c2's deadline
+
+        harness.processWatermark(new Watermark(31 * MIN));
+        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId)
+                .containsExactly("u1|CART_ABANDONED|c1", "u1|CART_ABANDONED|c2");
+        harness.processWatermark(new Watermark(32 * MIN));
+        assertThat(harness.extractOutputValues()).extracting(a -> a.windowEnd)
+                .containsExactly(30 * MIN, 31 * MIN, 32 * MIN);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aCartOutOfOrderWithAnEarlierDeadlineGetsATimerOfItsOwn() throws Exception {
+        send("c2", EventType.ADD_TO_CART, MIN);
+        send("c1", EventType.ADD_TO_CART, 0);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+
+        harness.processWatermark(new Watermark(30 * MIN));
+        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
+        harness.processWatermark(new Watermark(31 * MIN));
+        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId)
+                .containsExactly("u1|CART_ABANDONED|c1", "u1|CART_ABANDONED|c2");
+    }
+
+    @Test
+    void aPurchaseThatBuysTheEarliestCartMovesTheTimerToTheNextOpenOne() throws Exception {
+        send("c1", EventType.ADD_TO_CART, 0);
+        send("p1", EventType.PURCHASE, MIN);
+        send("c2", EventType.ADD_TO_CART, 2 * MIN);                    // after the purchase: stays open
+        harness.processWatermark(new Watermark(MIN));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(new Watermark(31 * MIN));
+        assertThat(harness.extractOutputValues()).isEmpty();            // c1 was bought; its old timer finds nothing
+        harness.processWatermark(new Watermark(32 * MIN));
+        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c2");
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void anEventAtTheWatermarkGoesToTheLateOutput() throws Exception {
         harness.processWatermark(new Watermark(MIN));
         send("c1", EventType.ADD_TO_CART, MIN);
