@@ -148,6 +148,48 @@ class SeenEventIdsTest {
         assertThat(c.firstSighting(A, 30, HORIZON)).isFalse();
     }
 
+    @Test
+    void aCopySharesTheArraysAndTheOriginalStillWritesWhatItHeldWhenCopied() throws Exception {
+        SeenEventIds s = new SeenEventIds(8);
+        s.firstSighting(A, 10, HORIZON);
+        s.firstSighting("e-1", 11, HORIZON);
+        byte[] before = bytes(s);
+        SeenEventIds c = SeenEventIdsSerializer.INSTANCE.copy(s);
+        assertThat(c.hi).isSameAs(s.hi);                               // no array copied
+
+        // What a checkpoint writing the original sees, while the task thread works on the copy:
+        c.firstSighting(B, 20, HORIZON);                               // appended in the shared arrays' free slots
+        c.firstSighting("e-2", 21, HORIZON);
+        assertThat(c.hi).isSameAs(s.hi);
+        c.firstSighting(A, 10 + HORIZON, HORIZON);                     // expired: seen anew, in arrays of its own
+        assertThat(c.hi).isNotSameAs(s.hi);
+        assertThat(bytes(s)).isEqualTo(before);
+        assertThat(ids(s)).containsExactly(A + "@10", "e-1@11");
+        assertThat(ids(c)).containsExactly(A + "@" + (10 + HORIZON), "e-1@11", B + "@20", "e-2@21");
+
+        // A copy of the copy, then its expiry: the first copy keeps its ids.
+        SeenEventIds d = c.copy();
+        byte[] copyBefore = bytes(c);
+        d.expire(11 + HORIZON, HORIZON);
+        assertThat(ids(d)).containsExactly(A + "@" + (10 + HORIZON), B + "@20", "e-2@21");
+        assertThat(bytes(c)).isEqualTo(copyBefore);
+
+        // The original, looked up and added to after it was copied, moves to arrays of its own.
+        assertThat(s.firstSighting("e-1", 12, HORIZON)).isFalse();
+        assertThat(s.firstSighting(B, 30, HORIZON)).isTrue();
+        assertThat(s.firstSeen("e-2")).isNull();
+        assertThat(ids(s)).containsExactly(A + "@10", "e-1@11", B + "@30");
+        assertThat(ids(c)).containsExactly(A + "@" + (10 + HORIZON), "e-1@11", B + "@20", "e-2@21");
+        assertThat(c.firstSighting(B, 40, HORIZON)).isFalse();
+        assertThat(d.firstSighting("e-1", 40, HORIZON)).isTrue();      // expired in d only
+    }
+
+    private static byte[] bytes(SeenEventIds s) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        SeenEventIdsSerializer.INSTANCE.serialize(s, out);
+        return out.getCopyOfBuffer();
+    }
+
     private static SeenEventIds roundTrip(SeenEventIds s) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
         SeenEventIdsSerializer.INSTANCE.serialize(s, out);
