@@ -129,7 +129,9 @@ public final class Settings {
 
     // dedup
     public static final Setting DEDUP_HORIZON = define("dedup", "horizon", DURATION, "1h",
-            "how long an eventId is remembered; a repeat within it is dropped as a duplicate");
+            "how long an eventId is remembered; a repeat within it is dropped as a duplicate. Size it to the "
+                    + "memory: it holds (valid events per second) times (horizon) ids, about 45 bytes each on the heap backend "
+                    + "(see Choices worth knowing)");
 
     // analytics: windows, lateness, state and timers
     public static final Setting ALLOWED_LATENESS = define("analytics", "allowed-lateness", DURATION, "30s",
