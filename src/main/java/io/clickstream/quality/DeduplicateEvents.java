@@ -1,6 +1,7 @@
 package io.clickstream.quality;
 
 import io.clickstream.event.ClickEvent;
+import io.clickstream.event.UserTimers;
 import io.clickstream.metrics.MetricNames;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -12,7 +13,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
@@ -132,8 +132,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         boolean first = store == IdStore.ONE_VALUE
-                ? firstInValue(event.eventId, now, ctx.timerService())
-                : firstInMap(event.eventId, now, ctx.timerService());
+                ? firstInValue(event.eventId, now, ctx)
+                : firstInMap(event.eventId, now, ctx);
         if (!first) {
             duplicates.inc();
             return;
@@ -147,7 +147,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         out.collect(event);
     }
 
-    private boolean firstInValue(String eventId, long now, TimerService timers) throws Exception {
+    private boolean firstInValue(String eventId, long now, Context ctx) throws Exception {
         SeenEventIds user = ids.value();
         if (user == null) {
             user = takeOverMapEntries();
@@ -156,13 +156,13 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             return false;
         }
         if (user.cleanupAt() == SeenEventIds.NO_CLEANUP) {
-            user.setCleanupAt(schedule(timers, now + horizon));
+            user.setCleanupAt(schedule(ctx, now + horizon));
         }
         ids.update(user);
         return true;
     }
 
-    private boolean firstInMap(String eventId, long now, TimerService timers) throws Exception {
+    private boolean firstInMap(String eventId, long now, Context ctx) throws Exception {
         Long pending = cleanupAt.value();
         if (pending == null) {
             pending = takeOverValue();
@@ -173,7 +173,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         }
         seen.put(eventId, now);
         if (pending == null) {
-            cleanupAt.update(schedule(timers, now + horizon));
+            cleanupAt.update(schedule(ctx, now + horizon));
         }
         return true;
     }
@@ -193,7 +193,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
                 return;
             }
             if (user.cleanupAt() <= timestamp) {   // this was the pending timer: the next one
-                user.setCleanupAt(schedule(ctx.timerService(), earliest + horizon));
+                user.setCleanupAt(schedule(ctx, earliest + horizon));
             }
             ids.update(user);
             return;
@@ -212,7 +212,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         }
         cleanupAt.clear();
         if (earliest != Long.MAX_VALUE) {
-            cleanupAt.update(schedule(ctx.timerService(), earliest + horizon));
+            cleanupAt.update(schedule(ctx, earliest + horizon));
         } else {
             seen.clear();   // an emptied map still holds an entry for the user
         }
@@ -231,6 +231,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         for (Map.Entry<String, Long> e : seen.entries()) {
             user.add(e.getKey(), e.getValue());
         }
+        user.orderByFirstSeen();   // entries come in hash order
         user.setCleanupAt(pending);
         seen.clear();
         cleanupAt.clear();
@@ -259,12 +260,13 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     /**
      * One pending timer per user; ids are removed up to a sixtieth of the horizon after they expire (a minute for
      * the default hour), so a busy user's timer fires about once a minute, not once per event. An expired id that
-     * is still in state is treated as absent all the same. Returns the time the timer fires.
+     * is still in state is treated as absent all the same. Each user's timers are on their own grid
+     * ({@link UserTimers}): on one grid for all, every user's cleanup would run at the same moments, and the events
+     * that arrive then would wait behind all of them. Returns the time the timer fires.
      */
-    private long schedule(TimerService timers, long expiry) {
-        long slack = Math.max(1, horizon / 60);
-        long at = expiry + slack - 1 - Math.floorMod(expiry + slack - 1, slack);
-        timers.registerProcessingTimeTimer(at);
+    private long schedule(Context ctx, long expiry) {
+        long at = UserTimers.roundUp(expiry, Math.max(1, horizon / 60), ctx.getCurrentKey());
+        ctx.timerService().registerProcessingTimeTimer(at);
         return at;
     }
 }

@@ -12,23 +12,38 @@ import java.util.Arrays;
  * Against a {@code Map<String, Long>} this is about a fifth of the heap per id (no entry, string or boxed time
  * objects), and a checkpoint writes the three arrays as one block instead of each id character by character.
  *
- * <p>Lookups go through an open-addressing index of positions, built on first use and rebuilt when expired ids
- * are removed; checkpoints leave it out (a restored value builds it again), copies take it along.
+ * <p>Ids are held in the order they were first seen, in positions {@link #start} to {@link #end}: a new id is
+ * appended, and an id seen again after it expired is retired where it was ({@link #RETIRED}) and appended anew.
+ * So the expired ids are always a prefix, and {@link #expire} drops them by moving {@link #start} on, without
+ * touching the arrays. Only once the dropped positions are a quarter of those held are the ids moved down and the
+ * index rebuilt: a user's ids are moved a few times per horizon, not on every cleanup (which ran every sixtieth
+ * of the horizon and moved all of them each time).
+ *
+ * <p>Lookups go through an open-addressing index of positions, built on first use and rebuilt when the ids move;
+ * positions below {@link #start} or retired that it still holds are passed over. Checkpoints leave it out (a
+ * restored value builds it again), copies take it along.
  *
  * <p>Copies share the arrays. While a checkpoint runs, Flink's heap backend copies a user's value on the task
  * thread's first access and writes the original out on another thread; a copy of every array there copied the
  * whole dedup state once per checkpoint (at 49,000 events per second, 29 million ids after ten minutes), and held
  * it twice in the heap until the checkpoint ended. Ids are only ever appended, so the two can share the arrays:
  * the positions both hold are never written in place without cloning first ({@link #sharedPrefix}), and only the
- * copy writes past them ({@link #ownsTail}); the original reads no further than its own size. The copy takes
+ * copy writes past them ({@link #ownsTail}); the original reads no further than its own end. The copy takes
  * the index; the original builds its own if it is ever looked up again.
  */
 public final class SeenEventIds {
     /** {@link #cleanupAt} when no cleanup timer is pending. */
     public static final long NO_CLEANUP = Long.MIN_VALUE;
+    /** The first-seen time of a retired position: its id was seen again after it expired, and moved to the end. */
+    static final long RETIRED = Long.MIN_VALUE;
     private static final int INITIAL_CAPACITY = 4;
 
-    int size;
+    /** The first position held; those below were dropped by {@link #expire}. */
+    int start;
+    /** One past the last position held. */
+    int end;
+    /** How many positions in [{@link #start}, {@link #end}) are {@link #RETIRED}. */
+    int retired;
     long[] hi;
     long[] lo;
     long[] seenAt;
@@ -37,13 +52,16 @@ public final class SeenEventIds {
     /** When the user's pending cleanup timer fires, or {@link #NO_CLEANUP}. */
     long cleanupAt = NO_CLEANUP;
 
-    /** Positions below {@link #size} are shared with a copy: clone the arrays before writing one in place. */
+    /** Positions below {@link #end} are shared with a copy: clone the arrays before writing one in place. */
     private boolean sharedPrefix;
-    /** Whether the array slots from {@link #size} up are this object's to write (false once it was copied). */
+    /** Whether the array slots from {@link #end} up are this object's to write (false once it was copied). */
     private boolean ownsTail = true;
 
-    /** Position + 1 of each id, 0 for a free slot; length a power of two, at most half full. Null until needed. */
-    private int[] index;
+    /**
+     * Position + 1 of each id, 0 for a free slot; length a power of two, at most half full (counting every position
+     * up to {@link #end}). Null until needed.
+     */
+    int[] index;
     /** The bits of the id last looked up, if it was a UUID: {@link #append} after a miss reuses them. */
     private boolean lookedUpUuid;
     private long lookedUpHi;
@@ -60,12 +78,13 @@ public final class SeenEventIds {
         seenAt = new long[c];
     }
 
+    /** How many ids are held. */
     public int size() {
-        return size;
+        return end - start - retired;
     }
 
     public boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     public long cleanupAt() {
@@ -87,11 +106,12 @@ public final class SeenEventIds {
             if (now < seenAt[at] + horizon) {
                 return false;
             }
+            // Expired, still held: retired where it is and appended anew, so the ids stay in first-seen order.
             if (sharedPrefix) {
-                reallocate(seenAt.length);
+                unshare();
             }
-            seenAt[at] = now;
-            return true;
+            seenAt[at] = RETIRED;
+            retired++;
         }
         append(id, now, lookedUpUuid);
         return true;
@@ -103,7 +123,10 @@ public final class SeenEventIds {
         return at < 0 ? null : seenAt[at];
     }
 
-    /** Adds an id known to be absent (from the map form's entries, which are distinct). */
+    /**
+     * Adds an id known to be absent (from the map form's entries, which are distinct). Ids must come in the order
+     * they were first seen, or be put in it by {@link #orderByFirstSeen} after the last.
+     */
     public void add(String id, long firstSeen) {
         boolean uuid = parse(id);
         append(id, firstSeen, uuid);
@@ -112,49 +135,83 @@ public final class SeenEventIds {
     /**
      * Removes every id first seen {@code horizon} or more before {@code now}; returns the earliest first-seen time
      * of those left, or {@link Long#MAX_VALUE} if none are.
+     *
+     * <p>The expired ids are the ones before the first id still within the horizon (if the clock stepped back, an
+     * id later in the order may have expired first: it waits for the ones before it, and counts as absent all the
+     * same). Dropping them moves {@link #start} only; the ids left move down once a quarter of the positions up to
+     * {@link #end} are dropped or retired.
      */
     public long expire(long now, long horizon) {
-        int first = 0;
-        long earliest = Long.MAX_VALUE;
-        while (first < size && now < seenAt[first] + horizon) {
-            earliest = Math.min(earliest, seenAt[first]);
-            first++;
-        }
-        if (first == size) {
-            return earliest;
-        }
-        if (sharedPrefix) {
-            reallocate(seenAt.length);
-        }
-        int kept = first;
-        for (int i = first; i < size; i++) {
-            long t = seenAt[i];
-            if (now >= t + horizon) {
-                continue;
+        while (start < end && now >= seenAt[start] + horizon) {
+            if (seenAt[start] == RETIRED) {
+                retired--;
             }
-            earliest = Math.min(earliest, t);
-            hi[kept] = hi[i];
-            lo[kept] = lo[i];
-            seenAt[kept] = t;
-            if (strings != null) {
-                strings[kept] = strings[i];
-            }
-            kept++;
+            start++;
         }
-        if (strings != null) {
-            Arrays.fill(strings, kept, size, null);
+        if (start == end) {
+            clear();
+            return Long.MAX_VALUE;
         }
-        if (kept != size) {
-            size = kept;
-            index = null;
+        long earliest = seenAt[start];
+        if ((start + retired) * 4 >= end) {
+            int live = size();
+            repack(live * 4 < seenAt.length ? Math.max(INITIAL_CAPACITY, live * 2) : seenAt.length);
         }
         return earliest;
     }
 
-    /** Calls {@code visitor} with each id and its first-seen time, in the order they were added. */
+    /**
+     * Puts ids added out of order (the map form's entries come in hash order; a value from an earlier version may
+     * hold an id seen again in its old position) in the order they were first seen, which {@link #expire} needs.
+     */
+    public void orderByFirstSeen() {
+        boolean ordered = true;
+        for (int i = start + 1; i < end && ordered; i++) {
+            ordered = seenAt[i - 1] <= seenAt[i];
+        }
+        if (ordered) {
+            return;
+        }
+        Integer[] order = new Integer[size()];
+        int n = 0;
+        for (int i = start; i < end; i++) {
+            if (seenAt[i] != RETIRED) {
+                order[n++] = i;
+            }
+        }
+        long[] t = seenAt;
+        Arrays.sort(order, (a, b) -> Long.compare(t[a], t[b]));   // stable: ids seen at the same time keep their order
+        long[] h = new long[seenAt.length];
+        long[] l = new long[seenAt.length];
+        long[] s = new long[seenAt.length];
+        String[] str = strings == null ? null : new String[seenAt.length];
+        for (int i = 0; i < n; i++) {
+            int p = order[i];
+            h[i] = hi[p];
+            l[i] = lo[p];
+            s[i] = seenAt[p];
+            if (str != null) {
+                str[i] = strings[p];
+            }
+        }
+        hi = h;
+        lo = l;
+        seenAt = s;
+        strings = str;
+        start = 0;
+        end = n;
+        retired = 0;
+        index = null;
+        sharedPrefix = false;
+        ownsTail = true;
+    }
+
+    /** Calls {@code visitor} with each id and its first-seen time, in the order they were first seen. */
     public void forEach(IdVisitor visitor) throws Exception {
-        for (int i = 0; i < size; i++) {
-            visitor.visit(idAt(i), seenAt[i]);
+        for (int i = start; i < end; i++) {
+            if (seenAt[i] != RETIRED) {
+                visitor.visit(idAt(i), seenAt[i]);
+            }
         }
     }
 
@@ -171,11 +228,13 @@ public final class SeenEventIds {
     /**
      * A copy that behaves as an independent one and shares the arrays (see the class comment): it takes the index
      * and the right to append in place, and this object keeps only what it holds now. Changes nothing a checkpoint
-     * writing this object reads (size, arrays, cleanup time), since one may be doing so on another thread.
+     * writing this object reads (positions, arrays, cleanup time), since one may be doing so on another thread.
      */
     SeenEventIds copy() {
         SeenEventIds c = new SeenEventIds(0);
-        c.size = size;
+        c.start = start;
+        c.end = end;
+        c.retired = retired;
         c.hi = hi;
         c.lo = lo;
         c.seenAt = seenAt;
@@ -190,13 +249,69 @@ public final class SeenEventIds {
         return c;
     }
 
-    /** Moves the ids into arrays of {@code capacity} of this object's own. */
-    private void reallocate(int capacity) {
-        hi = Arrays.copyOf(hi, capacity);
-        lo = Arrays.copyOf(lo, capacity);
-        seenAt = Arrays.copyOf(seenAt, capacity);
+    /** Empty, in small arrays of its own. */
+    private void clear() {
+        hi = new long[INITIAL_CAPACITY];
+        lo = new long[INITIAL_CAPACITY];
+        seenAt = new long[INITIAL_CAPACITY];
+        strings = null;
+        start = 0;
+        end = 0;
+        retired = 0;
+        index = null;
+        sharedPrefix = false;
+        ownsTail = true;
+    }
+
+    /** Clones the arrays, positions unchanged, so this object can write any of them. */
+    private void unshare() {
+        hi = hi.clone();
+        lo = lo.clone();
+        seenAt = seenAt.clone();
         if (strings != null) {
-            strings = Arrays.copyOf(strings, capacity);
+            strings = strings.clone();
+        }
+        sharedPrefix = false;
+        ownsTail = true;
+    }
+
+    /**
+     * Moves the ids held, without the retired positions, down to positions from 0 in arrays of {@code capacity}:
+     * the same arrays when they are this object's own and of that length, new ones otherwise. If any position
+     * changes, the index is rebuilt on the next lookup; if none does (arrays that only grow), it stays.
+     */
+    private void repack(int capacity) {
+        boolean samePositions = start == 0 && retired == 0;
+        boolean inPlace = capacity == seenAt.length && !sharedPrefix && ownsTail;
+        long[] h = inPlace ? hi : new long[capacity];
+        long[] l = inPlace ? lo : new long[capacity];
+        long[] t = inPlace ? seenAt : new long[capacity];
+        String[] str = strings == null ? null : inPlace ? strings : new String[capacity];
+        int kept = 0;
+        for (int i = start; i < end; i++) {
+            if (seenAt[i] == RETIRED) {
+                continue;
+            }
+            h[kept] = hi[i];
+            l[kept] = lo[i];
+            t[kept] = seenAt[i];
+            if (str != null) {
+                str[kept] = strings[i];
+            }
+            kept++;
+        }
+        if (str != null && inPlace) {
+            Arrays.fill(str, kept, end, null);
+        }
+        hi = h;
+        lo = l;
+        seenAt = t;
+        strings = str;
+        start = 0;
+        end = kept;
+        retired = 0;
+        if (!samePositions) {
+            index = null;
         }
         sharedPrefix = false;
         ownsTail = true;
@@ -204,39 +319,40 @@ public final class SeenEventIds {
 
     /** Appends {@code id}; {@code uuid}: it was just {@link #parse}d as one, its bits are in the lookup fields. */
     private void append(String id, long now, boolean uuid) {
-        if (size == seenAt.length) {
-            reallocate(Math.max(INITIAL_CAPACITY, size * 2));
+        if (end == seenAt.length) {
+            repack(Math.max(INITIAL_CAPACITY, size() * 2));   // grows, or only moves down past dropped positions
         } else if (!ownsTail) {
-            reallocate(seenAt.length);
+            unshare();
         }
         if (uuid) {
-            hi[size] = lookedUpHi;
-            lo[size] = lookedUpLo;
+            hi[end] = lookedUpHi;
+            lo[end] = lookedUpLo;
             if (strings != null) {
-                strings[size] = null;
+                strings[end] = null;
             }
         } else {
             if (strings == null) {
                 strings = new String[seenAt.length];
             }
-            hi[size] = 0;
-            lo[size] = 0;
-            strings[size] = id;
+            hi[end] = 0;
+            lo[end] = 0;
+            strings[end] = id;
         }
-        seenAt[size] = now;
-        size++;
+        seenAt[end] = now;
+        end++;
         if (index != null) {
-            if (size * 2 > index.length) {
+            if (end * 2 > index.length) {
                 index = null;   // rebuilt larger on the next lookup
             } else {
-                insert(index, size - 1);
+                insert(index, end - 1);
             }
         }
     }
 
+    /** The position of {@code id}, or -1; the index may still hold dropped and retired positions, passed over. */
     private int positionOf(String id) {
         boolean uuid = parse(id);
-        if (size == 0) {
+        if (start == end) {
             return -1;
         }
         if (index == null) {
@@ -251,7 +367,7 @@ public final class SeenEventIds {
                 if (p < 0) {
                     return -1;
                 }
-                if (hi[p] == h && lo[p] == l && (strings == null || strings[p] == null)) {
+                if (hi[p] == h && lo[p] == l && (strings == null || strings[p] == null) && held(p)) {
                     return p;
                 }
             }
@@ -264,27 +380,62 @@ public final class SeenEventIds {
             if (p < 0) {
                 return -1;
             }
-            if (id.equals(strings[p])) {
+            if (id.equals(strings[p]) && held(p)) {
                 return p;
             }
         }
     }
 
-    /** Whether {@code id} is a UUID; if so its bits are left in the lookup fields. */
+    private boolean held(int p) {
+        return p >= start && seenAt[p] != RETIRED;
+    }
+
+    /**
+     * Whether {@code id} is a canonical lowercase UUID (8-4-4-4-12 lowercase hex digits); if so its bits are left in
+     * the lookup fields. One pass: the digits are checked and taken together.
+     */
     private boolean parse(String id) {
-        lookedUpUuid = isUuid(id);
-        if (lookedUpUuid) {
-            lookedUpHi = hexBits(id, 0, 18);
-            lookedUpLo = hexBits(id, 19, 36);
+        lookedUpUuid = false;
+        if (id.length() != 36) {
+            return false;
         }
-        return lookedUpUuid;
+        long h = 0;
+        long l = 0;
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+                continue;
+            }
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) {
+                return false;
+            }
+            if (i < 18) {
+                h = (h << 4) | digit;
+            } else {
+                l = (l << 4) | digit;
+            }
+        }
+        lookedUpHi = h;
+        lookedUpLo = l;
+        lookedUpUuid = true;
+        return true;
+    }
+
+    static boolean isUuid(String s) {
+        return new SeenEventIds(1).parse(s);
     }
 
     private void rebuildIndex() {
-        int capacity = Integer.highestOneBit(Math.max(8, size * 4) - 1) << 1;
+        int capacity = Integer.highestOneBit(Math.max(8, end * 4) - 1) << 1;
         index = new int[capacity];
-        for (int p = 0; p < size; p++) {
-            insert(index, p);
+        for (int p = start; p < end; p++) {
+            if (seenAt[p] != RETIRED) {
+                insert(index, p);
+            }
         }
     }
 
@@ -301,36 +452,6 @@ public final class SeenEventIds {
     private static int mix(long x) {
         long h = x * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
-    }
-
-    /** Canonical lowercase UUID: 8-4-4-4-12 lowercase hex digits. */
-    static boolean isUuid(String s) {
-        if (s.length() != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = s.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return false;
-                }
-            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The 64 bits of the hex digits in {@code [from, to)}, dashes skipped; the text is a checked UUID. */
-    private static long hexBits(String s, int from, int to) {
-        long bits = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c != '-') {
-                bits = (bits << 4) | (c <= '9' ? c - '0' : c - 'a' + 10);
-            }
-        }
-        return bits;
     }
 
     static String uuidString(long hi, long lo) {

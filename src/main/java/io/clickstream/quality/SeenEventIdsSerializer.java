@@ -9,6 +9,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
 
 /**
  * Writes a user's {@link SeenEventIds} in checkpoints. Format 1: a format byte, the number of ids, the pending
@@ -48,16 +49,31 @@ public final class SeenEventIdsSerializer extends TypeSerializerSingleton<SeenEv
 
     @Override
     public void serialize(SeenEventIds ids, DataOutputView out) throws IOException {
-        int n = ids.size;
+        int n = ids.size();
         out.writeByte(FORMAT);
         out.writeInt(n);
         out.writeLong(ids.cleanupAt);
         out.writeBoolean(ids.strings != null);
         byte[] block = new byte[n * 24];
-        ByteBuffer.wrap(block).asLongBuffer().put(ids.hi, 0, n).put(ids.lo, 0, n).put(ids.seenAt, 0, n);
+        LongBuffer longs = ByteBuffer.wrap(block).asLongBuffer();
+        if (ids.retired == 0) {
+            longs.put(ids.hi, ids.start, n).put(ids.lo, ids.start, n).put(ids.seenAt, ids.start, n);
+        } else {
+            // Retired positions (ids seen again after they expired, held further on) are left out.
+            for (long[] column : new long[][] {ids.hi, ids.lo, ids.seenAt}) {
+                for (int i = ids.start; i < ids.end; i++) {
+                    if (ids.seenAt[i] != SeenEventIds.RETIRED) {
+                        longs.put(column[i]);
+                    }
+                }
+            }
+        }
         out.write(block);
         if (ids.strings != null) {
-            for (int i = 0; i < n; i++) {
+            for (int i = ids.start; i < ids.end; i++) {
+                if (ids.seenAt[i] == SeenEventIds.RETIRED) {
+                    continue;
+                }
                 String s = ids.strings[i];
                 out.writeBoolean(s != null);
                 if (s != null) {
@@ -76,7 +92,7 @@ public final class SeenEventIdsSerializer extends TypeSerializerSingleton<SeenEv
         }
         int n = in.readInt();
         SeenEventIds ids = new SeenEventIds(n);
-        ids.size = n;
+        ids.end = n;
         ids.cleanupAt = in.readLong();
         boolean hasStrings = in.readBoolean();
         byte[] block = new byte[n * 24];
@@ -90,6 +106,8 @@ public final class SeenEventIdsSerializer extends TypeSerializerSingleton<SeenEv
                 }
             }
         }
+        // Earlier versions kept an id seen again after it expired in its old position, with its new time.
+        ids.orderByFirstSeen();
         return ids;
     }
 

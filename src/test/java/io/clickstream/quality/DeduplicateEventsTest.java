@@ -2,6 +2,7 @@ package io.clickstream.quality;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
+import io.clickstream.event.UserTimers;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -163,6 +164,29 @@ class DeduplicateEventsTest {
         } finally {
             restored.close();
         }
+    }
+
+    /** Users' cleanups run on grids of their own, so they do not all run at the same moments. */
+    @ParameterizedTest
+    @EnumSource(IdStore.class)
+    void eachUsersCleanupRunsOnTheirOwnGrid(IdStore store) throws Exception {
+        open(store);
+        harness.setProcessingTime(0);
+        send("u-1", "a", 1_000);
+        send("u-2", "a", 1_000);
+        long step = HORIZON.toMillis() / 60;
+        long u1 = UserTimers.roundUp(HORIZON.toMillis(), step, "u-1");
+        long u2 = UserTimers.roundUp(HORIZON.toMillis(), step, "u-2");
+        assertThat(u1).isNotEqualTo(u2);
+        int perUser = store == IdStore.ONE_VALUE ? 1 : 2;
+
+        harness.setProcessingTime(Math.min(u1, u2) - 1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2 * perUser);
+        harness.setProcessingTime(Math.min(u1, u2));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(perUser);
+        harness.setProcessingTime(Math.max(u1, u2));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     @ParameterizedTest

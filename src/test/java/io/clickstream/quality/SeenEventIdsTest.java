@@ -43,9 +43,10 @@ class SeenEventIdsTest {
         assertThat(s.firstSighting(A, 1_099, HORIZON)).isFalse();
         assertThat(s.firstSighting("e-1", 300, HORIZON)).isFalse();
         assertThat(ids(s)).containsExactly(A + "@100", "e-1@200");
-        // Expired but not yet removed: new again, with the new time.
+        // Expired but not yet removed: new again, with the new time, and last in first-seen order.
         assertThat(s.firstSighting(A, 1_100, HORIZON)).isTrue();
-        assertThat(ids(s)).containsExactly(A + "@1100", "e-1@200");
+        assertThat(ids(s)).containsExactly("e-1@200", A + "@1100");
+        assertThat(s.size()).isEqualTo(2);
     }
 
     @Test
@@ -76,6 +77,153 @@ class SeenEventIdsTest {
         assertThat(s.expire(1_700, HORIZON)).isEqualTo(Long.MAX_VALUE);
         assertThat(s.isEmpty()).isTrue();
         assertThat(s.firstSeen("e-1")).isNull();
+    }
+
+    @Test
+    void expireDropsThePrefixInPlaceAndMovesTheIdsDownOnlyOnceAQuarterIsDropped() throws Exception {
+        SeenEventIds s = new SeenEventIds(32);
+        for (int i = 0; i < 16; i++) {
+            s.firstSighting("e-" + i, i, HORIZON);   // seen at 0 .. 15 ms
+        }
+        long[] arrays = s.seenAt;
+        assertThat(s.expire(HORIZON + 2, HORIZON)).isEqualTo(3);      // e-0 .. e-2 expired: a prefix
+        assertThat(s.start).isEqualTo(3);
+        assertThat(s.seenAt).isSameAs(arrays);
+        assertThat(s.size()).isEqualTo(13);
+        assertThat(s.firstSeen("e-2")).isNull();
+        assertThat(s.firstSeen("e-3")).isEqualTo(3L);
+        assertThat(s.firstSighting("e-1", HORIZON + 2, HORIZON)).isTrue();   // dropped: new, appended
+
+        assertThat(s.expire(HORIZON + 4, HORIZON)).isEqualTo(5);      // 5 of 17 positions dropped: moved down
+        assertThat(s.start).isEqualTo(0);
+        assertThat(s.end).isEqualTo(12);
+        assertThat(s.seenAt).isSameAs(arrays);                        // in place: the arrays are its own
+        assertThat(ids(s)).startsWith("e-5@5").endsWith("e-15@15", "e-1@" + (HORIZON + 2)).hasSize(12);
+        for (int i = 5; i < 16; i++) {
+            assertThat(s.firstSeen("e-" + i)).isEqualTo((long) i);
+        }
+        assertThat(s.firstSighting("e-3", HORIZON + 4, HORIZON)).isTrue();
+
+        // Most expired at once: the ids left move to smaller arrays.
+        assertThat(s.expire(HORIZON + 15, HORIZON)).isEqualTo(HORIZON + 2);
+        assertThat(ids(s)).containsExactly("e-1@" + (HORIZON + 2), "e-3@" + (HORIZON + 4));
+        assertThat(s.seenAt).hasSize(4);
+    }
+
+    /** Growing moves no id, so the index stays: rebuilt only as it fills, not on every growth of the arrays. */
+    @Test
+    void growingTheArraysKeepsTheIndex() {
+        SeenEventIds s = new SeenEventIds(2);
+        s.firstSighting(A, 0, HORIZON);
+        s.firstSighting(B, 1, HORIZON);                 // looked up in the index built for one id
+        int[] index = s.index;
+        assertThat(index).isNotNull();
+        s.firstSighting("e-1", 2, HORIZON);             // the arrays grow from 2 to 4
+        assertThat(s.seenAt).hasSize(4);
+        assertThat(s.index).isSameAs(index);
+        assertThat(s.firstSeen(A)).isEqualTo(0L);
+        assertThat(s.firstSeen("e-1")).isEqualTo(2L);
+    }
+
+    @Test
+    void anIdSeenAgainAfterItExpiredIsDroppedAfterTheIdsFirstSeenBeforeIt() throws Exception {
+        SeenEventIds s = new SeenEventIds();
+        s.firstSighting(A, 0, HORIZON);
+        s.firstSighting(B, 500, HORIZON);
+        assertThat(s.firstSighting(A, HORIZON, HORIZON)).isTrue();    // A expired: now seen at 1,000, after B
+        assertThat(s.expire(HORIZON + 500, HORIZON)).isEqualTo(HORIZON);
+        assertThat(ids(s)).containsExactly(A + "@" + HORIZON);
+        assertThat(s.firstSeen(B)).isNull();
+        assertThat(s.firstSighting(A, HORIZON + 999, HORIZON)).isFalse();
+        assertThat(roundTrip(s).firstSighting(A, HORIZON + 999, HORIZON)).isFalse();
+    }
+
+    @Test
+    void theSerializerLeavesOutRetiredPositions() throws Exception {
+        SeenEventIds s = new SeenEventIds();
+        s.firstSighting(A, 0, HORIZON);
+        s.firstSighting("e-1", 500, HORIZON);
+        s.firstSighting(A, HORIZON, HORIZON);
+        assertThat(s.retired).isEqualTo(1);
+
+        SeenEventIds back = roundTrip(s);
+        assertThat(ids(back)).containsExactly("e-1@500", A + "@" + HORIZON);
+        assertThat(back.size()).isEqualTo(2);
+        assertThat(back.retired).isZero();
+    }
+
+    /** An earlier version kept an id seen again after it expired in its old position, with its new time. */
+    @Test
+    void aValueWrittenOutOfOrderIsRestoredInFirstSeenOrder() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(128);
+        out.writeByte(1);
+        out.writeInt(3);
+        out.writeLong(77);
+        out.writeBoolean(false);
+        long[][] columns = {{1, 2, 3}, {4, 5, 6}, {900, 100, 500}};   // high bits, low bits, first seen
+        for (long[] column : columns) {
+            for (long v : column) {
+                out.writeLong(v);
+            }
+        }
+        SeenEventIds back = SeenEventIdsSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(ids(back)).containsExactly(SeenEventIds.uuidString(2, 5) + "@100",
+                SeenEventIds.uuidString(3, 6) + "@500", SeenEventIds.uuidString(1, 4) + "@900");
+        assertThat(back.expire(100 + HORIZON, HORIZON)).isEqualTo(500);
+        assertThat(back.firstSeen(SeenEventIds.uuidString(1, 4))).isEqualTo(900L);
+        assertThat(back.cleanupAt()).isEqualTo(77);
+    }
+
+    /**
+     * Random sightings, expiries, copies and restores against a map of first-seen times: the same answers, the
+     * same ids in first-seen order, and a copied value's checkpoint bytes unchanged by what the copy does next.
+     */
+    @Test
+    void behavesAsAMapOfFirstSeenTimesThroughSightingsExpiriesCopiesAndRestores() throws Exception {
+        Random r = new Random(11);
+        List<String> pool = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            pool.add(i % 3 == 0 ? "id-" + i : new UUID(r.nextLong(), r.nextLong()).toString());
+        }
+        java.util.LinkedHashMap<String, Long> model = new java.util.LinkedHashMap<>();
+        SeenEventIds s = new SeenEventIds();
+        SeenEventIds copied = null;
+        byte[] copiedBytes = null;
+        long now = 0;
+        for (int step = 0; step < 50_000; step++) {
+            now += r.nextInt(3);
+            int op = r.nextInt(100);
+            if (op < 90) {
+                String id = pool.get(r.nextInt(pool.size()));
+                Long t = model.get(id);
+                boolean isNew = t == null || now >= t + HORIZON;
+                assertThat(s.firstSighting(id, now, HORIZON)).as("step %d: %s at %d", step, id, now).isEqualTo(isNew);
+                if (isNew) {
+                    model.remove(id);
+                    model.put(id, now);   // last in first-seen order
+                }
+            } else if (op < 97) {
+                final long at = now;
+                model.values().removeIf(t -> at >= t + HORIZON);
+                long earliest = model.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
+                assertThat(s.expire(now, HORIZON)).as("step %d", step).isEqualTo(earliest);
+                List<String> expected = new ArrayList<>();
+                model.forEach((id, t) -> expected.add(id + "@" + t));
+                assertThat(ids(s)).as("step %d", step).isEqualTo(expected);
+                assertThat(s.size()).isEqualTo(model.size());
+            } else if (op < 99) {
+                if (copied != null) {
+                    assertThat(bytes(copied)).as("step %d", step).isEqualTo(copiedBytes);
+                }
+                copied = s;
+                copiedBytes = bytes(s);
+                s = SeenEventIdsSerializer.INSTANCE.copy(s);   // the task thread goes on with the copy
+            } else {
+                s = roundTrip(s);
+            }
+        }
+        assertThat(copied).isNotNull();
+        assertThat(bytes(copied)).isEqualTo(copiedBytes);
     }
 
     @Test
@@ -165,13 +313,13 @@ class SeenEventIdsTest {
         assertThat(c.hi).isNotSameAs(s.hi);
         assertThat(bytes(s)).isEqualTo(before);
         assertThat(ids(s)).containsExactly(A + "@10", "e-1@11");
-        assertThat(ids(c)).containsExactly(A + "@" + (10 + HORIZON), "e-1@11", B + "@20", "e-2@21");
+        assertThat(ids(c)).containsExactly("e-1@11", B + "@20", "e-2@21", A + "@" + (10 + HORIZON));
 
         // A copy of the copy, then its expiry: the first copy keeps its ids.
         SeenEventIds d = c.copy();
         byte[] copyBefore = bytes(c);
         d.expire(11 + HORIZON, HORIZON);
-        assertThat(ids(d)).containsExactly(A + "@" + (10 + HORIZON), B + "@20", "e-2@21");
+        assertThat(ids(d)).containsExactly(B + "@20", "e-2@21", A + "@" + (10 + HORIZON));
         assertThat(bytes(c)).isEqualTo(copyBefore);
 
         // The original, looked up and added to after it was copied, moves to arrays of its own.
@@ -179,7 +327,7 @@ class SeenEventIdsTest {
         assertThat(s.firstSighting(B, 30, HORIZON)).isTrue();
         assertThat(s.firstSeen("e-2")).isNull();
         assertThat(ids(s)).containsExactly(A + "@10", "e-1@11", B + "@30");
-        assertThat(ids(c)).containsExactly(A + "@" + (10 + HORIZON), "e-1@11", B + "@20", "e-2@21");
+        assertThat(ids(c)).containsExactly("e-1@11", B + "@20", "e-2@21", A + "@" + (10 + HORIZON));
         assertThat(c.firstSighting(B, 40, HORIZON)).isFalse();
         assertThat(d.firstSighting("e-1", 40, HORIZON)).isTrue();      // expired in d only
     }

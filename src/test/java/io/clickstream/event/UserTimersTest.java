@@ -1,4 +1,4 @@
-package io.clickstream.analytics;
+package io.clickstream.event;
 
 import org.junit.jupiter.api.Test;
 
