@@ -186,24 +186,10 @@ public final class SeenEventIds {
         long[] s = new long[seenAt.length];
         String[] str = strings == null ? null : new String[seenAt.length];
         for (int i = 0; i < n; i++) {
-            int p = order[i];
-            h[i] = hi[p];
-            l[i] = lo[p];
-            s[i] = seenAt[p];
-            if (str != null) {
-                str[i] = strings[p];
-            }
+            copyPosition(order[i], i, h, l, s, str);
         }
-        hi = h;
-        lo = l;
-        seenAt = s;
-        strings = str;
-        start = 0;
-        end = n;
-        retired = 0;
+        adopt(h, l, s, str, n);
         index = null;
-        sharedPrefix = false;
-        ownsTail = true;
     }
 
     /** Calls {@code visitor} with each id and its first-seen time, in the order they were first seen. */
@@ -289,30 +275,38 @@ public final class SeenEventIds {
         String[] str = strings == null ? null : inPlace ? strings : new String[capacity];
         int kept = 0;
         for (int i = start; i < end; i++) {
-            if (seenAt[i] == RETIRED) {
-                continue;
+            if (seenAt[i] != RETIRED) {
+                copyPosition(i, kept++, h, l, t, str);
             }
-            h[kept] = hi[i];
-            l[kept] = lo[i];
-            t[kept] = seenAt[i];
-            if (str != null) {
-                str[kept] = strings[i];
-            }
-            kept++;
         }
         if (str != null && inPlace) {
             Arrays.fill(str, kept, end, null);
         }
+        adopt(h, l, t, str, kept);
+        if (!samePositions) {
+            index = null;
+        }
+    }
+
+    /** Copies the id at position {@code from} to position {@code to} of the given arrays. */
+    private void copyPosition(int from, int to, long[] h, long[] l, long[] t, String[] str) {
+        h[to] = hi[from];
+        l[to] = lo[from];
+        t[to] = seenAt[from];
+        if (str != null) {
+            str[to] = strings[from];
+        }
+    }
+
+    /** Takes arrays of its own holding {@code n} ids from position 0. */
+    private void adopt(long[] h, long[] l, long[] t, String[] str, int n) {
         hi = h;
         lo = l;
         seenAt = t;
         strings = str;
         start = 0;
-        end = kept;
+        end = n;
         retired = 0;
-        if (!samePositions) {
-            index = null;
-        }
         sharedPrefix = false;
         ownsTail = true;
     }
