@@ -4,9 +4,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.util.function.SerializableFunction;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -23,8 +23,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class LatencyProbe<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, List<Latencies>> SAMPLES = new ConcurrentHashMap<>();
-    /** The window ends of the recorded results, per name: results come in bursts, one per window end. */
-    private static final Map<String, Set<Long>> WINDOW_ENDS = new ConcurrentHashMap<>();
+    /**
+     * Per name, the window ends of the recorded results, each with the largest latency among its results: results
+     * come in bursts, one per window end, and the slow ones say which moments of a run were slow.
+     */
+    private static final Map<String, Map<Long, Long>> WINDOW_ENDS = new ConcurrentHashMap<>();
 
     private final String name;
     private final long delayMillis;
@@ -35,7 +38,7 @@ final class LatencyProbe<T> implements Sink<T> {
         this.delayMillis = delayMillis;
         this.windowEnd = windowEnd;
         SAMPLES.put(name, new CopyOnWriteArrayList<>());
-        WINDOW_ENDS.put(name, ConcurrentHashMap.newKeySet());
+        WINDOW_ENDS.put(name, new ConcurrentHashMap<>());
     }
 
     /** The latencies recorded under {@code name}, by every writer. */
@@ -49,7 +52,20 @@ final class LatencyProbe<T> implements Sink<T> {
 
     /** How many distinct window ends the results recorded under {@code name} have. */
     static int windowEnds(String name) {
-        return WINDOW_ENDS.getOrDefault(name, Set.of()).size();
+        return WINDOW_ENDS.getOrDefault(name, Map.of()).size();
+    }
+
+    /** The {@code k} window ends under {@code name} whose slowest result was slowest, slowest first. */
+    static List<Map.Entry<Long, Long>> slowestWindowEnds(String name, int k) {
+        return slowest(WINDOW_ENDS.getOrDefault(name, Map.of()), k);
+    }
+
+    /** The {@code k} entries (window end → largest latency) of largest latency, largest first; ties by window end. */
+    static List<Map.Entry<Long, Long>> slowest(Map<Long, Long> byWindowEnd, int k) {
+        List<Map.Entry<Long, Long>> all = new ArrayList<>();
+        byWindowEnd.forEach((end, latency) -> all.add(Map.entry(end, latency)));
+        all.sort(Map.Entry.<Long, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        return all.subList(0, Math.min(k, all.size()));
     }
 
     @Override
@@ -57,14 +73,15 @@ final class LatencyProbe<T> implements Sink<T> {
     public SinkWriter<T> createWriter(InitContext context) {
         Latencies samples = new Latencies();
         SAMPLES.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(samples);
-        Set<Long> ends = WINDOW_ENDS.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet());
+        Map<Long, Long> ends = WINDOW_ENDS.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) {
                 Long end = windowEnd.apply(element);
                 if (end != null) {
-                    samples.record(System.currentTimeMillis() - (end + delayMillis));
-                    ends.add(end);
+                    long latency = System.currentTimeMillis() - (end + delayMillis);
+                    samples.record(latency);
+                    ends.merge(end, latency, Math::max);
                 }
             }
 
