@@ -324,6 +324,16 @@ public final class Benchmark {
         }
         r.setLength(r.length() - 1);
         r.append(".\n");
+        long[] due = LatencyProbe.dueAfterCheckpoint(LatencyProbe.checkpointMoments("high-spend"), delay + lag,
+                c.duration(Settings.CHECKPOINT_INTERVAL).toMillis());
+        if (due.length > 0) {
+            r.append(String.format(Locale.ROOT, "%nEach minute's results fell due %,d ms after a checkpoint reached the "
+                    + "sinks (median of %d, %,d – %,d; the window end + the watermark delay + the start-up against each "
+                    + "checkpoint's barrier at the high-spend sink). Flink starts the first checkpoint after a random "
+                    + "part of the interval, so this is drawn once per run; a small value means the minute's firings "
+                    + "meet a checkpoint's asynchronous copy of the state (docs/benchmarks.md, Latency).%n",
+                    due[due.length / 2], due.length, due[0], due[due.length - 1]));
+        }
         out.print(r);
         return r.toString();
     }

@@ -28,6 +28,11 @@ final class LatencyProbe<T> implements Sink<T> {
      * come in bursts, one per window end, and the slow ones say which moments of a run were slow.
      */
     private static final Map<String, Map<Long, Long>> WINDOW_ENDS = new ConcurrentHashMap<>();
+    /**
+     * Per name, the wall-clock moments a checkpoint reached the sink's writers (a writer is flushed as the barrier
+     * passes it): where a run's checkpoints fall against the moments its windows close.
+     */
+    private static final Map<String, List<Long>> CHECKPOINTS = new ConcurrentHashMap<>();
 
     private final String name;
     private final long delayMillis;
@@ -39,6 +44,24 @@ final class LatencyProbe<T> implements Sink<T> {
         this.windowEnd = windowEnd;
         SAMPLES.put(name, new CopyOnWriteArrayList<>());
         WINDOW_ENDS.put(name, new ConcurrentHashMap<>());
+        CHECKPOINTS.put(name, new CopyOnWriteArrayList<>());
+    }
+
+    /** The wall-clock moments (epoch ms) a checkpoint reached a writer under {@code name}, in no particular order. */
+    static List<Long> checkpointMoments(String name) {
+        return List.copyOf(CHECKPOINTS.getOrDefault(name, List.of()));
+    }
+
+    /**
+     * How long after a checkpoint reached the sinks the results of windows ending on a minute fall due, for each of
+     * {@code checkpoints}, sorted: results are due at each minute + {@code dueAfterMinute} (the watermark delay and
+     * the event-time lag), checkpoints come every {@code interval} (a divisor of a minute). Flink starts a job's
+     * first checkpoint after a random delay and keeps the interval from there, so this offset is drawn once per run:
+     * a small one means each minute's firings meet the asynchronous part of a checkpoint (its copy of the heap state,
+     * written on other threads while the task threads fire the timers).
+     */
+    static long[] dueAfterCheckpoint(List<Long> checkpoints, long dueAfterMinute, long interval) {
+        return checkpoints.stream().mapToLong(at -> Math.floorMod(dueAfterMinute - at, interval)).sorted().toArray();
     }
 
     /** The latencies recorded under {@code name}, by every writer. */
@@ -74,6 +97,7 @@ final class LatencyProbe<T> implements Sink<T> {
         Latencies samples = new Latencies();
         SAMPLES.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(samples);
         Map<Long, Long> ends = WINDOW_ENDS.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        List<Long> checkpoints = CHECKPOINTS.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) {
@@ -86,7 +110,11 @@ final class LatencyProbe<T> implements Sink<T> {
             }
 
             @Override
-            public void flush(boolean endOfInput) {}
+            public void flush(boolean endOfInput) {
+                if (!endOfInput) {
+                    checkpoints.add(System.currentTimeMillis());
+                }
+            }
 
             @Override
             public void close() {}

@@ -2,6 +2,7 @@ package io.clickstream.bench;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,5 +33,32 @@ class LatencyProbeTest {
         assertThat(slowest).hasSize(1);
         assertThat(slowest.get(0).getKey()).isEqualTo(now - 10_000);
         assertThat(slowest.get(0).getValue()).isBetween(10_000L, 11_000L);
+    }
+
+    @Test
+    void resultsFallDueTheSameOffsetAfterEachCheckpointOfARun() {
+        long minute = 1_800_000_000_000L - 1_800_000_000_000L % 60_000;   // a wall-clock minute
+        // Checkpoints every 10 s, 2.3 s past each 10-s mark (two writers a few ms apart); results due 10.9 s past
+        // each minute (watermark delay 10 s, start-up 0.9 s), so 8.6 s into each interval: 10.9 - 2.3.
+        List<Long> checkpoints = List.of(minute + 2_300, minute + 2_304, minute + 12_300, minute + 62_301);
+
+        assertThat(LatencyProbe.dueAfterCheckpoint(checkpoints, 10_900, 10_000))
+                .containsExactly(8_596, 8_599, 8_600, 8_600);   // sorted
+        // A checkpoint just after the results fell due: they came a whole interval, less 100 ms, after the one before.
+        assertThat(LatencyProbe.dueAfterCheckpoint(List.of(minute + 11_000), 10_900, 10_000)).containsExactly(9_900);
+        assertThat(LatencyProbe.dueAfterCheckpoint(List.of(), 10_900, 10_000)).isEmpty();
+    }
+
+    @Test
+    void aCheckpointReachingTheSinkIsRecordedButTheEndOfInputIsNot() throws Exception {
+        LatencyProbe<Long> probe = new LatencyProbe<>("probe-checkpoints", 0, end -> end);
+        @SuppressWarnings("deprecation")
+        org.apache.flink.api.connector.sink2.SinkWriter<Long> writer = probe.createWriter((org.apache.flink.api.connector.sink2.Sink.InitContext) null);
+        long before = System.currentTimeMillis();
+        writer.flush(false);
+        writer.flush(true);
+
+        assertThat(LatencyProbe.checkpointMoments("probe-checkpoints")).hasSize(1)
+                .allSatisfy(at -> assertThat(at).isBetween(before, System.currentTimeMillis()));
     }
 }
