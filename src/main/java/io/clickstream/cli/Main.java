@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "clickstream", mixinStandardHelpOptions = true, version = "clickstream-flink 0.1.0",
         description = "Real-time clickstream analytics on Apache Flink.",
         subcommands = {RunCommand.class, SqlCommand.class, GenerateCommand.class, ProduceCommand.class, BenchCommand.class,
+                StateSizesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) throws Exception {
