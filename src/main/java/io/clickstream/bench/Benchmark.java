@@ -60,9 +60,16 @@ public final class Benchmark {
 
     private final long latencySeconds;
     private long latencyRate;
+    private Stage latencyStage = Stage.ALL;
 
     private boolean fullOnly;
     private int repeats = 3;
+
+    /** How much of the job the latency run builds: {@link Stage#ALL} (the default), or less to see what a part costs. */
+    public Benchmark latencyStage(Stage stage) {
+        this.latencyStage = stage;
+        return this;
+    }
 
     /** Only the warm-up and the full pipeline on heap. */
     public Benchmark fullOnly(boolean fullOnly) {
@@ -280,15 +287,17 @@ public final class Benchmark {
         out.printf(Locale.ROOT, "running: latency, full pipeline at %,d events/s for %d s%n", rate, latencySeconds);
         Measurement m = Measurement.of("latency", rate * latencySeconds, () -> {
             StreamExecutionEnvironment env = environment(c);
-            new ClickstreamJob(c, Sources.fromConfig(c, System.currentTimeMillis()), probes).build(env, Stage.ALL);
+            new ClickstreamJob(c, Sources.fromConfig(c, System.currentTimeMillis()), probes).build(env, latencyStage);
             JobClient job = env.executeAsync("bench-latency");
             Thread.sleep(latencySeconds * 1000);
             job.cancel().get();
         });
-        StringBuilder r = new StringBuilder(String.format(Locale.ROOT, "%nLatency: the full pipeline (heap) at %,d events "
+        StringBuilder r = new StringBuilder(String.format(Locale.ROOT, "%nLatency: %s (heap) at %,d events "
                 + "per second (%s) for %d s, event time following the wall clock. For each "
                 + "result: wall clock at emission − (window end + watermark delay %d ms), the earliest moment the window "
-                + "can close (%.1f CPU-s, peak heap %,d MiB).%n%n", rate,
+                + "can close (%.1f CPU-s, peak heap %,d MiB).%n%n",
+                latencyStage == Stage.ALL ? "the full pipeline" : "the pipeline up to stage " + latencyStage
+                        + (latencyStage == Stage.ANALYTICS ? " (without the joins and patterns)" : ""), rate,
                 this.latencyRate > 0 ? "set with --latency-rate" : "half the maximum wall rate above", latencySeconds,
                 delay, m.cpuSeconds,
                 m.peakHeapBytes / (1024 * 1024)));

@@ -3,6 +3,7 @@ package io.clickstream.cli;
 import io.clickstream.bench.Benchmark;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
+import io.clickstream.pipeline.ClickstreamJob.Stage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +37,11 @@ public class BenchCommand implements Callable<Integer> {
             description = "Events per second of the latency run (default: half the maximum wall rate measured).")
     long latencyRate;
 
+    @Option(names = "--latency-without-journeys",
+            description = "Run the latency run without the joins and patterns (attribution, conversions, click → "
+                    + "purchase, carts, rapid purchases): what they cost in a sustained run.")
+    boolean latencyWithoutJourneys;
+
     @Option(names = "--full-only",
             description = "Only the warm-up and the full pipeline on heap: a quick comparison while optimising.")
     boolean fullOnly;
@@ -65,7 +71,8 @@ public class BenchCommand implements Callable<Integer> {
         Files.createDirectories(work);
         String text = new Benchmark(c, events, purchases,
                 rocksDbEvents != null ? rocksDbEvents : Math.max(1, events / 10), latencySeconds, work.toAbsolutePath(),
-                System.out).latencyRate(latencyRate).fullOnly(fullOnly).repeats(repeat).run();
+                System.out).latencyRate(latencyRate)
+                .latencyStage(latencyWithoutJourneys ? Stage.ANALYTICS : Stage.ALL).fullOnly(fullOnly).repeats(repeat).run();
         System.out.println();
         System.out.println(text);
         if (report != null) {

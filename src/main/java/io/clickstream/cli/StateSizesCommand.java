@@ -17,8 +17,10 @@ import picocli.CommandLine.Parameters;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,14 +40,21 @@ import java.util.concurrent.Callable;
                 + "runs (e.g. analytics.sessions=windows) are named too.")
 public class StateSizesCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH",
-            description = "A retained checkpoint (state/checkpoints/<job id>/chk-N) or savepoint directory, or its _metadata file.")
-    Path path;
+            description = "A retained checkpoint (state/checkpoints/<job id>/chk-N) or savepoint directory, or its "
+                    + "_metadata file: a local path or a file: URI (as 'run' prints a savepoint's).")
+    String location;
 
     @Mixin
     ConfigOptions config;
 
     @Override
     public Integer call() throws IOException {
+        if (location.contains("://") && !location.startsWith("file:")) {
+            System.err.println("only local checkpoints can be read: " + location + " is remote; copy its directory "
+                    + "first (e.g. aws s3 cp --recursive " + location + " ./chk) and pass the copy");
+            return 2;
+        }
+        Path path = location.startsWith("file:") ? Paths.get(URI.create(location)) : Paths.get(location);
         Path metadata = Files.isDirectory(path) ? path.resolve("_metadata") : path;
         if (!Files.isRegularFile(metadata)) {
             System.err.println("no checkpoint metadata at " + metadata + ": pass a checkpoint directory (chk-N, kept "

@@ -57,4 +57,37 @@ class StateSizesCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no checkpoint metadata at " + empty.resolve("_metadata"))
                 .contains("pass a checkpoint directory (chk-N");
     }
+
+    @Test
+    void aSavepointIsFoundByTheFileUriThatRunPrints() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            exit = Main.execute("state-sizes", SAVEPOINT.toAbsolutePath().toUri().toString());
+        } finally {
+            System.setOut(original);
+        }
+
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(Operators.DEDUP_UID + ": ").contains("in all");
+    }
+
+    @Test
+    void aRemoteCheckpointIsRefusedWithHowToCopyIt() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        int exit;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            exit = Main.execute("state-sizes", "s3://bucket/checkpoints/job/chk-7");
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("s3://bucket/checkpoints/job/chk-7 is remote")
+                .contains("aws s3 cp --recursive");
+    }
 }
