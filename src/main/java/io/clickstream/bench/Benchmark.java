@@ -296,8 +296,8 @@ public final class Benchmark {
                 + "per second (%s) for %d s, event time following the wall clock. For each "
                 + "result: wall clock at emission − (window end + watermark delay %d ms), the earliest moment the window "
                 + "can close (%.1f CPU-s, peak heap %,d MiB).%n%n",
-                latencyStage == Stage.ALL ? "the full pipeline" : "the pipeline up to stage " + latencyStage
-                        + (latencyStage == Stage.ANALYTICS ? " (without the joins and patterns)" : ""), rate,
+                latencyStage == Stage.ALL ? "the full pipeline" : latencyStage == Stage.ANALYTICS
+                        ? "the pipeline without the joins and patterns" : "the pipeline up to stage " + latencyStage, rate,
                 this.latencyRate > 0 ? "set with --latency-rate" : "half the maximum wall rate above", latencySeconds,
                 delay, m.cpuSeconds,
                 m.peakHeapBytes / (1024 * 1024)));

@@ -1,5 +1,7 @@
 package io.clickstream.bench;
 
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,6 +10,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LatencyProbeTest {
+    @SuppressWarnings("deprecation")
+    private static SinkWriter<Long> writer(LatencyProbe<Long> probe) {
+        return probe.createWriter((Sink.InitContext) null);
+    }
+
     @Test
     void theSlowestWindowEndsComeSlowestFirstAndTiesByWindowEnd() {
         Map<Long, Long> byEnd = Map.of(60_000L, 40L, 120_000L, 250L, 180_000L, 40L, 240_000L, 90L);
@@ -20,9 +27,7 @@ class LatencyProbeTest {
 
     @Test
     void eachWindowEndKeepsItsSlowestResult() throws Exception {
-        LatencyProbe<Long> probe = new LatencyProbe<>("probe-test", 0, end -> end);
-        @SuppressWarnings("deprecation")
-        org.apache.flink.api.connector.sink2.SinkWriter<Long> writer = probe.createWriter((org.apache.flink.api.connector.sink2.Sink.InitContext) null);
+        SinkWriter<Long> writer = writer(new LatencyProbe<>("probe-test", 0, end -> end));
         long now = System.currentTimeMillis();
         writer.write(now - 10_000, null);   // about 10 s late
         writer.write(now - 10_000, null);
@@ -51,9 +56,7 @@ class LatencyProbeTest {
 
     @Test
     void aCheckpointReachingTheSinkIsRecordedButTheEndOfInputIsNot() throws Exception {
-        LatencyProbe<Long> probe = new LatencyProbe<>("probe-checkpoints", 0, end -> end);
-        @SuppressWarnings("deprecation")
-        org.apache.flink.api.connector.sink2.SinkWriter<Long> writer = probe.createWriter((org.apache.flink.api.connector.sink2.Sink.InitContext) null);
+        SinkWriter<Long> writer = writer(new LatencyProbe<>("probe-checkpoints", 0, end -> end));
         long before = System.currentTimeMillis();
         writer.flush(false);
         writer.flush(true);

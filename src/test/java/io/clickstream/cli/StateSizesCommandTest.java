@@ -41,53 +41,45 @@ class StateSizesCommandTest {
         assertThat(rows.get(rows.size() - 1)).isEqualTo(String.format(java.util.Locale.ROOT, "%,15d  in all", total));
     }
 
-    @Test
-    void aPathWithoutMetadataSaysWhatToPass(@TempDir Path empty) {
+    /** The exit code, standard output and standard error of {@code clickstream args…}. */
+    private static String[] execute(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        int exit;
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            exit = Main.execute("state-sizes", empty.toString());
+            int exit = Main.execute(args);
+            return new String[] {String.valueOf(exit), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
         } finally {
-            System.setErr(original);
+            System.setOut(originalOut);
+            System.setErr(originalErr);
         }
+    }
 
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no checkpoint metadata at " + empty.resolve("_metadata"))
+    @Test
+    void aPathWithoutMetadataSaysWhatToPass(@TempDir Path empty) {
+        String[] result = execute("state-sizes", empty.toString());
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("no checkpoint metadata at " + empty.resolve("_metadata"))
                 .contains("pass a checkpoint directory (chk-N");
     }
 
     @Test
     void aSavepointIsFoundByTheFileUriThatRunPrints() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            exit = Main.execute("state-sizes", SAVEPOINT.toAbsolutePath().toUri().toString());
-        } finally {
-            System.setOut(original);
-        }
+        String[] result = execute("state-sizes", SAVEPOINT.toAbsolutePath().toUri().toString());
 
-        assertThat(exit).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains(Operators.DEDUP_UID + ": ").contains("in all");
+        assertThat(result[0]).isEqualTo("0");
+        assertThat(result[1]).contains(Operators.DEDUP_UID + ": ").contains("in all");
     }
 
     @Test
     void aRemoteCheckpointIsRefusedWithHowToCopyIt() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        int exit;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            exit = Main.execute("state-sizes", "s3://bucket/checkpoints/job/chk-7");
-        } finally {
-            System.setErr(original);
-        }
+        String[] result = execute("state-sizes", "s3://bucket/checkpoints/job/chk-7");
 
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("s3://bucket/checkpoints/job/chk-7 is remote")
-                .contains("aws s3 cp --recursive");
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("s3://bucket/checkpoints/job/chk-7 is remote").contains("aws s3 cp --recursive");
     }
 }
