@@ -30,17 +30,23 @@ import java.util.List;
  * it with a shared buffer of partial matches; here a click costs one list append and a purchase one timer.
  * (The job feeds it slim events, without session id, referrer or user agent: see {@code Journeys}.)
  */
-public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, ClickToPurchase> {
+public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, ClickToPurchase> implements HeapAware {
     private static final long serialVersionUID = 1L;
 
     private final long within;
     private final OutputTag<ClickEvent> late;
     private transient ListState<ClickEvent> clicks;
     private transient ListState<ClickEvent> purchases;
+    private transient boolean stateOnHeap;
 
     public ClickThenPurchase(long withinMillis, OutputTag<ClickEvent> late) {
         this.within = withinMillis;
         this.late = late;
+    }
+
+    @Override
+    public void stateOnHeap(boolean onHeap) {
+        stateOnHeap = onHeap;
     }
 
     @Override
@@ -57,12 +63,18 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
             return;
         }
         if (e.type == EventType.CLICK) {
-            clicks.add(e);
             // A click nobody buys after is dropped at a timer after its limit; rounded up to a tenth of the limit
             // on the user's own grid (UserTimers), so a user's clicks share a few timers and users' timers do not
             // all fire at once. (Whether a click is in reach is decided by its time, not by when it is dropped.)
-            long slack = Math.max(1, within / 10);
-            ctx.timerService().registerEventTimeTimer(UserTimers.roundUp(e.ts + within, slack, ctx.getCurrentKey()));
+            String user = ctx.getCurrentKey();
+            long timer = dropTimer(e, user);
+            // A listed click's drop timer has not fired yet (it would have dropped the click), so when the user's
+            // last listed click shares it, it is set: on the heap that look saves the timer service's lookup.
+            ClickEvent last = stateOnHeap ? HeapAware.last(clicks.get()) : null;
+            if (last == null || dropTimer(last, user) != timer) {
+                ctx.timerService().registerEventTimeTimer(timer);
+            }
+            clicks.add(e);
         } else if (e.type == EventType.PURCHASE) {
             purchases.add(e);
             ctx.timerService().registerEventTimeTimer(e.ts);
@@ -105,6 +117,11 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
         if (keep.size() != open.size()) {
             clicks.update(keep);
         }
+    }
+
+    /** The timer that drops {@code click}: a tenth of the limit on the user's grid, at or after its limit. */
+    private long dropTimer(ClickEvent click, String user) {
+        return UserTimers.roundUp(click.ts + within, Math.max(1, within / 10), user);
     }
 
     /**

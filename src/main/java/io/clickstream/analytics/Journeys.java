@@ -117,8 +117,9 @@ public final class Journeys {
                 ? pattern(users.keyed(clicksAndPurchases), Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
                         .process(new Patterns.EmitClickToPurchase(), TypeInformation.of(ClickToPurchase.class))
                         .uid(CLICK_TO_PURCHASE_CEP_UID).name("CEP: click then purchase")
-                : users.keyed(clicksAndPurchases)
-                        .process(new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE))
+                : HeapAware.process(users.keyed(clicksAndPurchases),
+                                new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE),
+                                TypeInformation.of(ClickToPurchase.class))
                         .uid(CLICK_TO_PURCHASE_UID).name("Click then purchase");
         KeyedStream<ClickEvent, String> purchases = users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE));
         SingleOutputStreamOperator<Alert> rapid = s.rapidPurchasesWithCep

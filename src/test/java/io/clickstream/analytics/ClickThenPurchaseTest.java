@@ -5,7 +5,6 @@ import io.clickstream.event.EventType;
 import io.clickstream.event.UserTimers;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -21,11 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClickThenPurchaseTest {
     private static final OutputTag<ClickEvent> LATE = new OutputTag<>("late", TypeInformation.of(ClickEvent.class));
     private KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickToPurchase> harness;
+    /** The harness keeps keyed state on the heap, so the function takes its heap path here. */
+    private CountingTimers<String, ClickEvent, ClickToPurchase, ClickThenPurchase> timers;
 
     @BeforeEach
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ClickThenPurchase(10 * MIN, LATE)), e -> e.userId, Types.STRING);
+                timers = new CountingTimers<>(new ClickThenPurchase(10 * MIN, LATE)), e -> e.userId, Types.STRING);
         harness.open();
     }
 
@@ -45,8 +46,10 @@ class ClickThenPurchaseTest {
         long slot = UserTimers.roundUp(10 * MIN + 30_000, MIN, "u1");
         send("c1", EventType.CLICK, slot - 10 * MIN - MIN + 1);   // its limit, the slot's first millisecond
         send("c2", EventType.CLICK, slot - 10 * MIN);             // its limit, the slot itself
-        // Both clicks share one timer, at the end of their limits rounded up on u1's grid.
+        // Both clicks share one timer, at the end of their limits rounded up on u1's grid; the second click finds
+        // the first listed, with that timer, and does not register it again.
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        assertThat(timers.eventTimeRegistrations).isEqualTo(1);
 
         harness.processWatermark(new Watermark(slot - 1));
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
@@ -81,5 +84,34 @@ class ClickThenPurchaseTest {
 
         assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().eventId).containsExactly("c1");
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void onTheHeapAClickRegistersNoTimerItsUsersLastListedClickHolds() throws Exception {
+        long slot = UserTimers.roundUp(10 * MIN + 30_000, MIN, "u1");
+        long first = slot - 10 * MIN - MIN + 1;                   // the slot's first millisecond of limits
+        send("c1", EventType.CLICK, first);
+        send("c2", EventType.CLICK, first + 20_000);
+        send("c3", EventType.CLICK, first + MIN);                // the next slot
+        send("p1", EventType.PURCHASE, first + MIN + 1);        // uses c1, passes c2 and c3
+        harness.processWatermark(new Watermark(first + MIN + 1));
+        assertThat(harness.numKeyedStateEntries()).as("no listed click").isZero();
+        send("c4", EventType.CLICK, first + MIN + 2);            // c3's slot, but nothing listed holds it
+        assertThat(timers.eventTimeRegistrations).as("c1, c3, p1, c4").isEqualTo(4);
+        assertThat(harness.numEventTimeTimers()).as("c1's and c3's slots").isEqualTo(2);
+
+        ClickThenPurchase elsewhere = new ClickThenPurchase(10 * MIN, LATE);
+        CountingTimers<String, ClickEvent, ClickToPurchase, ClickThenPurchase> inRocksDb = new CountingTimers<>(elsewhere);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickToPurchase> other =
+                     new KeyedOneInputStreamOperatorTestHarness<>(inRocksDb, e -> e.userId, Types.STRING)) {
+            other.open();
+            elsewhere.stateOnHeap(false);                        // the path it takes when state is not on the heap
+            for (String id : new String[] {"c1", "c2", "c3"}) {
+                other.processElement(new StreamRecord<>(new ClickEvent(id, "u1", "s1", EventType.CLICK, "/p",
+                        first, null, null, null), first));
+            }
+            assertThat(inRocksDb.eventTimeRegistrations).as("one per click").isEqualTo(3);
+            assertThat(other.numEventTimeTimers()).isEqualTo(1);
+        }
     }
 }
