@@ -89,7 +89,7 @@ class ClickThenPurchaseTest {
     @Test
     void onTheHeapAClickRegistersNoTimerItsUsersLastListedClickHolds() throws Exception {
         long slot = UserTimers.roundUp(10 * MIN + 30_000, MIN, "u1");
-        long first = slot - 10 * MIN - MIN + 1;                   // the slot's first millisecond of limits
+        long first = slot - 10 * MIN - MIN + 1;                   // its limit is the slot's first millisecond
         send("c1", EventType.CLICK, first);
         send("c2", EventType.CLICK, first + 20_000);
         send("c3", EventType.CLICK, first + MIN);                // the next slot
