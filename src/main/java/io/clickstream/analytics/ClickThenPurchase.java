@@ -2,6 +2,7 @@ package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
+import io.clickstream.event.HeapAware;
 import io.clickstream.event.UserTimers;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;

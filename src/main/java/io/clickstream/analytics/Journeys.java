@@ -2,6 +2,7 @@ package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
+import io.clickstream.event.HeapAware;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.cep.CEP;

@@ -1,6 +1,7 @@
 package io.clickstream.quality;
 
 import io.clickstream.event.ClickEvent;
+import io.clickstream.event.HeapAware;
 import io.clickstream.event.UserTimers;
 import io.clickstream.metrics.MetricNames;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -11,8 +12,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
@@ -40,7 +39,7 @@ import java.util.Map;
  *
  * <p>Also counts events that arrive behind the watermark, and exposes how far the watermark trails the clock.
  */
-public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, ClickEvent> {
+public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, ClickEvent> implements HeapAware {
     private static final long serialVersionUID = 1L;
 
     /** The form of a user's recent eventIds in state. */
@@ -55,15 +54,10 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
          * ids as one value would be rewritten whole on every event; a map entry per id costs one get and one put.
          */
         MAP_ENTRIES;
-
-        /** The form that suits the backend an operator's keyed state is in: one value only on the heap. */
-        static IdStore forBackend(KeyedStateBackend<?> backend) {
-            return backend instanceof HeapKeyedStateBackend ? ONE_VALUE : MAP_ENTRIES;
-        }
     }
 
     private final long horizon;
-    /** The form, or null to follow the state backend (set by {@link #operator}'s open). */
+    /** The form, or null to follow the state backend (set when {@link #operator} opens: {@link #stateOnHeap}). */
     private IdStore store;
     /** {@link IdStore#ONE_VALUE}: the user's ids, with the time of the pending cleanup timer. */
     private transient ValueState<SeenEventIds> ids;
@@ -87,23 +81,13 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
      * state backend it runs on (the job does not always choose the backend: Managed Service for Apache Flink does).
      */
     public static KeyedProcessOperator<String, ClickEvent, ClickEvent> operator(Duration horizon) {
-        return new Operator(new DeduplicateEvents(horizon, null));
+        return new HeapAware.Operator<>(new DeduplicateEvents(horizon, null));
     }
 
-    private static final class Operator extends KeyedProcessOperator<String, ClickEvent, ClickEvent> {
-        private static final long serialVersionUID = 1L;
-
-        Operator(DeduplicateEvents function) {
-            super(function);
-        }
-
-        @Override
-        public void open() throws Exception {
-            DeduplicateEvents function = (DeduplicateEvents) userFunction;
-            if (function.store == null) {
-                function.store = IdStore.forBackend(getKeyedStateBackend());
-            }
-            super.open();
+    @Override
+    public void stateOnHeap(boolean onHeap) {
+        if (store == null) {
+            store = onHeap ? IdStore.ONE_VALUE : IdStore.MAP_ENTRIES;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.clickstream.analytics;
 
+import io.clickstream.event.HeapAware;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.InternalTimerService;

@@ -1,4 +1,4 @@
-package io.clickstream.analytics;
+package io.clickstream.event;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
@@ -10,10 +10,11 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import java.util.List;
 
 /**
- * A keyed function that takes a cheaper path when its keyed state is on the heap: there, reading a list state hands
- * back the list the backend holds (copied first only while a checkpoint is writing it out), so a look at it costs a
- * lookup and no more; in RocksDB the same read deserializes every element. The job does not always choose the
- * backend (Managed Service for Apache Flink does), so the operator asks the backend it runs on when it opens.
+ * A keyed function that keeps or reads its state differently when it is on the heap: there a value is a reference
+ * and reading a list state hands back the list the backend holds (copied first only while a checkpoint is writing
+ * it out), so a look at it costs a lookup and no more; in RocksDB every read deserializes, and one value per user
+ * would be rewritten whole on every access. The job does not always choose the backend (Managed Service for Apache
+ * Flink does), so the operator asks the backend it runs on when it opens.
  */
 public interface HeapAware {
     /** Called before {@code open}: whether the operator's keyed state is on the heap. */
