@@ -2,28 +2,22 @@ package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
-import io.clickstream.event.HeapAware;
 import io.clickstream.event.UserTimers;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Click → purchase within the limit, per user, as a keyed function with the same results as the CEP pattern
+ * Click → purchase within the limit, per user, as a journey of {@link UserJourneys} with the same results as the CEP pattern
  * {@link Patterns#clickThenPurchase} (the seed's form, kept as {@code journeys.click-to-purchase=cep}).
  *
  * <p>What the pattern computes, in event time: each purchase, taken in (time, funnel order, eventId) order, is
  * paired with the earliest click that is stamped after the user's previous purchase (the pattern skips past each
  * match; a purchase without a click in reach had no click left that a later one could use), not after the
  * purchase itself, and strictly less than the limit before it. So the function keeps the user's clicks not yet
- * used or out of reach, and the purchases the watermark has not reached; a purchase is decided by an event-time
+ * used or out of reach ({@link JourneyStore#OPEN_CLICKS}), and the purchases the watermark has not reached
+ * ({@link JourneyStore#PENDING_PURCHASES}); a purchase is decided by an event-time
  * timer at its own time, when every click that could precede it has arrived (anything later would be behind the
  * watermark). An event at or behind the watermark on arrival is late, as in CEP, and goes to {@code late}.
  *
@@ -31,14 +25,11 @@ import java.util.List;
  * it with a shared buffer of partial matches; here a click costs one list append and a purchase one timer.
  * (The job feeds it slim events, without session id, referrer or user agent: see {@code Journeys}.)
  */
-public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, ClickToPurchase> implements HeapAware {
+public class ClickThenPurchase implements Journey {
     private static final long serialVersionUID = 1L;
 
     private final long within;
     private final OutputTag<ClickEvent> late;
-    private transient ListState<ClickEvent> clicks;
-    private transient ListState<ClickEvent> purchases;
-    private transient boolean stateOnHeap;
 
     public ClickThenPurchase(long withinMillis, OutputTag<ClickEvent> late) {
         this.within = withinMillis;
@@ -46,39 +37,28 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
     }
 
     @Override
-    public void stateOnHeap(boolean onHeap) {
-        stateOnHeap = onHeap;
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        TypeInformation<ClickEvent> event = TypeInformation.of(ClickEvent.class);
-        clicks = getRuntimeContext().getListState(new ListStateDescriptor<>("open-clicks", event));
-        purchases = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-purchases", event));
-    }
-
-    @Override
-    public void processElement(ClickEvent e, Context ctx, Collector<ClickToPurchase> out) throws Exception {
-        if (e.ts <= ctx.timerService().currentWatermark()) {
-            ctx.output(late, e);
+    public void onEvent(ClickEvent e, Scope scope) throws Exception {
+        if (e.ts <= scope.watermark()) {
+            scope.emit(late, e);
             return;
         }
+        JourneyStore state = scope.state();
         if (e.type == EventType.CLICK) {
             // A click nobody buys after is dropped at a timer after its limit; rounded up to a tenth of the limit
             // on the user's own grid (UserTimers), so a user's clicks share a few timers and users' timers do not
             // all fire at once. (Whether a click is in reach is decided by its time, not by when it is dropped.)
-            String user = ctx.getCurrentKey();
+            String user = scope.user();
             long timer = dropTimer(e, user);
             // A listed click's drop timer has not fired yet (it would have dropped the click), so when the user's
             // last listed click shares it, it is set: on the heap that look saves the timer service's lookup.
-            ClickEvent last = stateOnHeap ? HeapAware.last(clicks.get()) : null;
+            ClickEvent last = state.onHeap() ? state.last(JourneyStore.OPEN_CLICKS) : null;
             if (last == null || dropTimer(last, user) != timer) {
-                ctx.timerService().registerEventTimeTimer(timer);
+                scope.timer(timer);
             }
-            clicks.add(e);
+            state.add(JourneyStore.OPEN_CLICKS, e);
         } else if (e.type == EventType.PURCHASE) {
-            purchases.add(e);
-            ctx.timerService().registerEventTimeTimer(e.ts);
+            state.add(JourneyStore.PENDING_PURCHASES, e);
+            scope.timer(e.ts);
         }
     }
 
@@ -87,14 +67,15 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
      * those at or before the last purchase decided (used, or passed over by it), and those out of reach.
      */
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<ClickToPurchase> out) throws Exception {
+    public void onTimer(long time, Scope scope) throws Exception {
+        JourneyStore state = scope.state();
         List<ClickEvent> due = new ArrayList<>();
         List<ClickEvent> later = new ArrayList<>();
-        for (ClickEvent p : purchases.get()) {
+        for (ClickEvent p : state.get(JourneyStore.PENDING_PURCHASES)) {
             (p.ts <= time ? due : later).add(p);
         }
         List<ClickEvent> open = new ArrayList<>();
-        clicks.get().forEach(open::add);
+        state.get(JourneyStore.OPEN_CLICKS).forEach(open::add);
         long lastDecided = Long.MIN_VALUE;
         if (!due.isEmpty()) {
             due.sort(Patterns.BY_TIME_THEN_ID);
@@ -102,12 +83,12 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
             for (ClickEvent p : due) {
                 ClickEvent click = earliestInReach(open, lastDecided, p);
                 if (click != null) {
-                    out.collect(new ClickToPurchase(p.eventId, p.userId, click.eventId, click.url, click.ts, p.ts,
+                    scope.emit(UserJourneys.CLICK_TO_PURCHASE, new ClickToPurchase(p.eventId, p.userId, click.eventId, click.url, click.ts, p.ts,
                             p.spend == null ? 0 : p.spend));
                 }
                 lastDecided = p.ts;
             }
-            purchases.update(later);
+            state.set(JourneyStore.PENDING_PURCHASES, later);
         }
         List<ClickEvent> keep = new ArrayList<>();
         for (ClickEvent c : open) {
@@ -116,7 +97,7 @@ public class ClickThenPurchase extends KeyedProcessFunction<String, ClickEvent, 
             }
         }
         if (keep.size() != open.size()) {
-            clicks.update(keep);
+            state.set(JourneyStore.OPEN_CLICKS, keep);
         }
     }
 

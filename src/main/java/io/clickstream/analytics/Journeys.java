@@ -2,8 +2,8 @@ package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
-import io.clickstream.event.HeapAware;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.PatternStream;
@@ -28,12 +28,11 @@ import org.apache.flink.util.OutputTag;
  * </pre>
  */
 public final class Journeys {
-    public static final String ATTRIBUTION_KEYED_UID = "attribution-keyed";
-    public static final String CONVERSIONS_KEYED_UID = "conversions-keyed";
+    /** Attribution, conversions and click → purchase in their keyed forms: one operator ({@link UserJourneys}). */
+    public static final String USER_JOURNEYS_UID = "user-journeys";
     public static final String ATTRIBUTION_JOIN_UID = "attribution-join";
     public static final String ATTRIBUTION_CHOICE_UID = "attribution-choose-click";
     public static final String CONVERSIONS_UID = "conversions-window-join";
-    public static final String CLICK_TO_PURCHASE_UID = "click-to-purchase";
     public static final String CLICK_TO_PURCHASE_CEP_UID = "click-to-purchase-pattern";
     public static final String RAPID_PURCHASES_UID = "rapid-purchases-pattern";
     public static final String RAPID_PURCHASES_KEYED_UID = "rapid-purchases";
@@ -76,6 +75,21 @@ public final class Journeys {
     public static Streams build(DataStream<ClickEvent> events, JourneySettings s, UserPartitioning users) {
         DataStream<ClickEvent> clicksAndPurchases = slim(events, "clicks-and-purchases", EventType.CLICK, EventType.PURCHASE);
 
+        // The keyed forms of attribution, conversions and click → purchase share one operator and the user's state.
+        KeyedAttribution keyedAttribution = s.attributionWithIntervalJoin ? null : new KeyedAttribution(
+                s.attributionClockSkew.toMillis(), s.attributionMaxDelay.toMillis(), LATE_ATTRIBUTION);
+        KeyedConversions keyedConversions = s.conversionsWithWindowJoin ? null
+                : new KeyedConversions(s.conversionWindow.toMillis(), LATE_CONVERSIONS);
+        ClickThenPurchase keyedClickToPurchase = s.clickToPurchaseWithCep ? null
+                : new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE);
+        SingleOutputStreamOperator<Void> keyed = null;
+        if (keyedAttribution != null || keyedConversions != null || keyedClickToPurchase != null) {
+            keyed = users.keyed(clicksAndPurchases)
+                    .transform("UserJourneys", Types.VOID,
+                            new UserJourneys(keyedAttribution, keyedConversions, keyedClickToPurchase))
+                    .uid(USER_JOURNEYS_UID).name("Journeys per user: attribution, conversions, click then purchase");
+        }
+
         DataStream<Attribution> attribution;
         DataStream<ClickEvent> lateForAttribution;
         if (s.attributionWithIntervalJoin) {
@@ -90,11 +104,7 @@ public final class Journeys {
                     .uid(ATTRIBUTION_CHOICE_UID).name("Attribution: best click per purchase");
             lateForAttribution = onTime.getSideOutput(LATE_ATTRIBUTION);
         } else {
-            SingleOutputStreamOperator<Attribution> keyed = users.keyed(clicksAndPurchases)
-                    .process(new KeyedAttribution(s.attributionClockSkew.toMillis(), s.attributionMaxDelay.toMillis(),
-                            LATE_ATTRIBUTION))
-                    .uid(ATTRIBUTION_KEYED_UID).name("Attribution: best click per purchase (keyed)");
-            attribution = keyed;
+            attribution = keyed.getSideOutput(UserJourneys.ATTRIBUTION);
             lateForAttribution = keyed.getSideOutput(LATE_ATTRIBUTION);
         }
 
@@ -107,21 +117,26 @@ public final class Journeys {
             conversions = conversions(onTime, s);
             lateForConversions = onTime.getSideOutput(LATE_CONVERSIONS);
         } else {
-            SingleOutputStreamOperator<Conversion> keyed = users.keyed(clicksAndPurchases)
-                    .process(new KeyedConversions(s.conversionWindow.toMillis(), LATE_CONVERSIONS))
-                    .uid(CONVERSIONS_KEYED_UID).name("Conversions per user and window (keyed)");
-            conversions = keyed;
+            conversions = keyed.getSideOutput(UserJourneys.CONVERSIONS);
             lateForConversions = keyed.getSideOutput(LATE_CONVERSIONS);
         }
 
-        SingleOutputStreamOperator<ClickToPurchase> clickToPurchase = s.clickToPurchaseWithCep
-                ? pattern(users.keyed(clicksAndPurchases), Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
-                        .process(new Patterns.EmitClickToPurchase(), TypeInformation.of(ClickToPurchase.class))
-                        .uid(CLICK_TO_PURCHASE_CEP_UID).name("CEP: click then purchase")
-                : HeapAware.process(users.keyed(clicksAndPurchases),
-                                new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE),
-                                TypeInformation.of(ClickToPurchase.class))
-                        .uid(CLICK_TO_PURCHASE_UID).name("Click then purchase");
+        DataStream<ClickToPurchase> clickToPurchase;
+        DataStream<ClickEvent> lateForClickToPurchase;
+        if (s.clickToPurchaseWithCep) {
+            SingleOutputStreamOperator<ClickToPurchase> matches =
+                    pattern(users.keyed(clicksAndPurchases), Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
+                            .process(new Patterns.EmitClickToPurchase(), TypeInformation.of(ClickToPurchase.class))
+                            .uid(CLICK_TO_PURCHASE_CEP_UID).name("CEP: click then purchase");
+            if (users == UserPartitioning.ALREADY_BY_USER) {
+                chainToInput(matches);
+            }
+            clickToPurchase = matches;
+            lateForClickToPurchase = matches.getSideOutput(LATE_CLICK_TO_PURCHASE);
+        } else {
+            clickToPurchase = keyed.getSideOutput(UserJourneys.CLICK_TO_PURCHASE);
+            lateForClickToPurchase = keyed.getSideOutput(LATE_CLICK_TO_PURCHASE);
+        }
         KeyedStream<ClickEvent, String> purchases = users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE));
         SingleOutputStreamOperator<Alert> rapid = s.rapidPurchasesWithCep
                 ? pattern(purchases, Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
@@ -142,7 +157,6 @@ public final class Journeys {
 
         if (users == UserPartitioning.ALREADY_BY_USER) {
             // CEP operators; a no-op for the keyed functions, which are chained anyway.
-            chainToInput(clickToPurchase);
             chainToInput(rapid);
             chainToInput(carts);
         }
@@ -159,7 +173,7 @@ public final class Journeys {
                         : new long[] {e.ts - delay, e.ts + skew + 1})    // the clicks it could have joined
                 .union(tooLate(lateForConversions, "late-conversions",
                         Conversions.ANALYSIS, e -> Analytics.window(e.ts, conversionWindow, conversionWindow)),
-                       tooLate(clickToPurchase.getSideOutput(LATE_CLICK_TO_PURCHASE), "late-click-to-purchase",
+                       tooLate(lateForClickToPurchase, "late-click-to-purchase",
                         Patterns.CLICK_TO_PURCHASE, within(s.clickToPurchaseWithin.toMillis())),
                        tooLate(rapid.getSideOutput(LATE_RAPID_PURCHASES), "late-rapid-purchases",
                         Patterns.RAPID_PURCHASES_ANALYSIS, within(s.rapidPurchasesWithin.toMillis())),

@@ -3,25 +3,20 @@ package io.clickstream.analytics;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import io.clickstream.event.UserTimers;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Click → purchase attribution per user as a keyed function, with the same rows as Flink's interval join followed
+ * Click → purchase attribution per user as a journey of {@link UserJourneys}, with the same rows as Flink's interval join followed
  * by {@link AttributionJoin.ChooseClick} (kept as {@code journeys.attribution=interval-join}).
  *
  * <p>What the join computes: for each purchase, every click of the user stamped from {@code max delay} before it to
  * {@code clock skew} after it (both inclusive) is a candidate; once the watermark passes {@code purchase + clock
  * skew}, no further click can be one, and the preferred candidate ({@link Attribution#preferred}) is the row, with
- * the number of candidates. Here the user's recent clicks are a list, each purchase waits in another with a timer
+ * the number of candidates. Here the user's recent clicks are a list ({@link JourneyStore#ATTRIBUTION_CLICKS}),
+ * each purchase waits in another ({@link JourneyStore#ATTRIBUTION_PURCHASES}) with a timer
  * at {@code purchase + clock skew + 1}, and the timer picks the winner among the listed clicks. A click is kept
  * until no purchase, pending or still to come, can reach it: a purchase to come is stamped after the watermark,
  * and a pending one is decided by {@code clock skew + 1} after its time. An event at or behind the watermark on
@@ -32,14 +27,12 @@ import java.util.List;
  * pair is shuffled again by purchase to choose the winner. Here a click is one list append and the clicks share a
  * timer per tenth of the delay.
  */
-public class KeyedAttribution extends KeyedProcessFunction<String, ClickEvent, Attribution> {
+public class KeyedAttribution implements Journey {
     private static final long serialVersionUID = 1L;
 
     private final long clockSkew;
     private final long maxDelay;
     private final OutputTag<ClickEvent> late;
-    private transient ListState<ClickEvent> clicks;
-    private transient ListState<ClickEvent> purchases;
 
     public KeyedAttribution(long clockSkewMillis, long maxDelayMillis, OutputTag<ClickEvent> late) {
         this.clockSkew = clockSkewMillis;
@@ -48,28 +41,21 @@ public class KeyedAttribution extends KeyedProcessFunction<String, ClickEvent, A
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        TypeInformation<ClickEvent> event = TypeInformation.of(ClickEvent.class);
-        clicks = getRuntimeContext().getListState(new ListStateDescriptor<>("recent-clicks", event));
-        purchases = getRuntimeContext().getListState(new ListStateDescriptor<>("undecided-purchases", event));
-    }
-
-    @Override
-    public void processElement(ClickEvent e, Context ctx, Collector<Attribution> out) throws Exception {
-        if (e.ts <= ctx.timerService().currentWatermark()) {
-            ctx.output(late, e);
+    public void onEvent(ClickEvent e, Scope scope) throws Exception {
+        if (e.ts <= scope.watermark()) {
+            scope.emit(late, e);
             return;
         }
         if (e.type == EventType.CLICK) {
-            clicks.add(e);
+            scope.state().add(JourneyStore.ATTRIBUTION_CLICKS, e);
             // Dropped at a timer once no purchase can reach it; rounded up to a tenth of the delay on the user's own
             // grid (UserTimers), so a user's clicks share a few timers and users' timers do not all fire at once.
             // (Which clicks are candidates is decided by their times, not by this.)
             long slack = Math.max(1, maxDelay / 10);
-            ctx.timerService().registerEventTimeTimer(UserTimers.roundUp(unneededAt(e), slack, ctx.getCurrentKey()));
+            scope.timer(UserTimers.roundUp(unneededAt(e), slack, scope.user()));
         } else if (e.type == EventType.PURCHASE) {
-            purchases.add(e);
-            ctx.timerService().registerEventTimeTimer(e.ts + clockSkew + 1);
+            scope.state().add(JourneyStore.ATTRIBUTION_PURCHASES, e);
+            scope.timer(e.ts + clockSkew + 1);
         }
     }
 
@@ -78,12 +64,13 @@ public class KeyedAttribution extends KeyedProcessFunction<String, ClickEvent, A
      * an undecided purchase nor a later one can reach.
      */
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
+    public void onTimer(long time, Scope scope) throws Exception {
+        JourneyStore state = scope.state();
         List<ClickEvent> recent = new ArrayList<>();
-        clicks.get().forEach(recent::add);
+        state.get(JourneyStore.ATTRIBUTION_CLICKS).forEach(recent::add);
         List<ClickEvent> undecided = new ArrayList<>();
         boolean decided = false;
-        for (ClickEvent p : purchases.get()) {
+        for (ClickEvent p : state.get(JourneyStore.ATTRIBUTION_PURCHASES)) {
             if (p.ts + clockSkew + 1 > time) {
                 undecided.add(p);
                 continue;
@@ -97,11 +84,11 @@ public class KeyedAttribution extends KeyedProcessFunction<String, ClickEvent, A
                 }
             }
             if (best != null) {
-                out.collect(best);
+                scope.emit(UserJourneys.ATTRIBUTION, best);
             }
         }
         if (decided) {
-            purchases.update(undecided);
+            state.set(JourneyStore.ATTRIBUTION_PURCHASES, undecided);
         }
         List<ClickEvent> keep = new ArrayList<>();
         for (ClickEvent c : recent) {
@@ -110,7 +97,7 @@ public class KeyedAttribution extends KeyedProcessFunction<String, ClickEvent, A
             }
         }
         if (keep.size() != recent.size()) {
-            clicks.update(keep);
+            state.set(JourneyStore.ATTRIBUTION_CLICKS, keep);
         }
     }
 

@@ -169,18 +169,21 @@ public final class Settings {
     public static final Setting ATTRIBUTION_CLOCK_SKEW = define("journeys", "attribution-clock-skew", DURATION, "10s",
             "a click stamped up to this long after the purchase still counts (producer clock skew; interval join lower bound)");
     public static final Setting ATTRIBUTION_FORM = choice("journeys", "attribution", "keyed",
-            "keyed: a keyed function, the user's recent clicks in a list and a timer per purchase; interval-join: the "
+            "keyed: the user's recent clicks in a list and a timer per purchase, in the keyed operator shared with "
+                    + "conversions and click-to-purchase; interval-join: the "
                     + "seed's interval join, then the best click per purchase. Same rows; keyed costs less",
             "keyed", "interval-join");
     public static final Setting CONVERSION_WINDOW = define("journeys", "conversion-window", DURATION, "5min",
             "tumbling window of the clicks-and-purchases window join per user (conversions_5m/)");
     public static final Setting CONVERSIONS_FORM = choice("journeys", "conversions", "keyed",
-            "keyed: a keyed function, three counters per open window and a timer at its end; window-join: the seed's "
+            "keyed: three counters per open window and a timer at its end, in the keyed operator shared with "
+                    + "attribution and click-to-purchase; window-join: the seed's "
                     + "window co-group of clicks and purchases. Same rows; keyed costs less", "keyed", "window-join");
     public static final Setting CLICK_TO_PURCHASE_WITHIN = define("journeys", "click-to-purchase-within", DURATION, "10min",
             "a click followed by a purchase of the same user less than this later is a match (click_to_purchase/)");
     public static final Setting CLICK_TO_PURCHASE_FORM = choice("journeys", "click-to-purchase", "keyed",
-            "keyed: a keyed function, the user's open clicks in a list and a timer per purchase; cep: the seed's "
+            "keyed: the user's open clicks in a list and a timer per purchase, in the keyed operator shared with "
+                    + "attribution and conversions; cep: the seed's "
                     + "Flink CEP pattern. Same matches; keyed costs less", "keyed", "cep");
     public static final Setting RAPID_PURCHASES_COUNT = define("journeys", "rapid-purchases-count", INT, "3",
             "this many purchases or more in a row by one user ...");

@@ -1,22 +1,20 @@
 package io.clickstream.analytics;
 
-import io.clickstream.event.HeapAware;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.util.function.BiConsumerWithException;
 
 /**
- * A {@link HeapAware} function's operator that counts the event-time timers its function registers, including
- * those the timer service already holds (which {@code numEventTimeTimers()} cannot tell apart).
+ * The journeys' operator, counting the event-time timers its journeys register, including those the timer service
+ * already holds (which {@code numEventTimeTimers()} cannot tell apart).
  */
-final class CountingTimers<K, I, O, F extends KeyedProcessFunction<K, I, O> & HeapAware> extends HeapAware.Operator<K, I, O, F> {
+final class CountingTimers extends UserJourneys {
     private static final long serialVersionUID = 1L;
     int eventTimeRegistrations;
 
-    CountingTimers(F function) {
-        super(function);
+    CountingTimers(boolean oneValue, Journey attribution, Journey conversions, Journey clickToPurchase) {
+        super(oneValue, attribution, conversions, clickToPurchase);
     }
 
     @Override

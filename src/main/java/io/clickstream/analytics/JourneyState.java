@@ -1,0 +1,112 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One user's state in {@link UserJourneys} on the heap backend: the events each journey keeps (lists, by
+ * {@link JourneyStore} index) and the open conversion windows (start, clicks, purchases, cents, four longs each,
+ * by start). One value, so a click that three journeys look at costs one state lookup, where three functions of
+ * their own cost five.
+ *
+ * <p>Mutable, and not thread-safe: the heap backend hands the task thread its own copy ({@link #copy}) while a
+ * checkpoint writes this one. Events are immutable, so a copy shares them and copies only the lists.
+ */
+public final class JourneyState {
+    static final int WINDOW_LONGS = 4;
+    private static final long[] NO_WINDOWS = new long[0];
+
+    /** By {@link JourneyStore} index; null while empty. */
+    @SuppressWarnings("unchecked")
+    final ArrayList<ClickEvent>[] lists = new ArrayList[JourneyStore.LISTS];
+    long[] windows = NO_WINDOWS;
+    int windowCount;
+
+    boolean isEmpty() {
+        if (windowCount > 0) {
+            return false;
+        }
+        for (List<ClickEvent> list : lists) {
+            if (list != null && !list.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void add(int list, ClickEvent e) {
+        if (lists[list] == null) {
+            lists[list] = new ArrayList<>(4);
+        }
+        lists[list].add(e);
+    }
+
+    List<ClickEvent> get(int list) {
+        return lists[list] == null ? List.of() : lists[list];
+    }
+
+    /** Replaces a list; takes {@code events} over when it is an {@code ArrayList} the caller no longer uses. */
+    void set(int list, List<ClickEvent> events) {
+        lists[list] = events.isEmpty() ? null
+                : events instanceof ArrayList ? (ArrayList<ClickEvent>) events : new ArrayList<>(events);
+    }
+
+    ClickEvent last(int list) {
+        List<ClickEvent> l = lists[list];
+        return l == null || l.isEmpty() ? null : l.get(l.size() - 1);
+    }
+
+    /** Adds to the window starting at {@code start}; true if that opened it. */
+    boolean count(long start, long clicks, long purchases, long cents) {
+        int at = find(start);
+        boolean opened = at < 0;
+        if (opened) {
+            at = windowCount * WINDOW_LONGS;
+            if (at == windows.length) {
+                windows = Arrays.copyOf(windows, Math.max(2, windowCount * 2) * WINDOW_LONGS);
+            }
+            windows[at] = start;
+            windowCount++;
+        }
+        windows[at + 1] += clicks;
+        windows[at + 2] += purchases;
+        windows[at + 3] += cents;
+        return opened;
+    }
+
+    /** The window starting at {@code start} as {clicks, purchases, cents}, removed; null if it is not open. */
+    long[] remove(long start) {
+        int at = find(start);
+        if (at < 0) {
+            return null;
+        }
+        long[] counts = {windows[at + 1], windows[at + 2], windows[at + 3]};
+        int end = windowCount * WINDOW_LONGS;
+        System.arraycopy(windows, at + WINDOW_LONGS, windows, at, end - at - WINDOW_LONGS);
+        Arrays.fill(windows, end - WINDOW_LONGS, end, 0);
+        windowCount--;
+        return counts;
+    }
+
+    private int find(long start) {
+        for (int i = 0; i < windowCount; i++) {
+            if (windows[i * WINDOW_LONGS] == start) {
+                return i * WINDOW_LONGS;
+            }
+        }
+        return -1;
+    }
+
+    JourneyState copy() {
+        JourneyState c = new JourneyState();
+        for (int i = 0; i < lists.length; i++) {
+            c.lists[i] = lists[i] == null ? null : new ArrayList<>(lists[i]);
+        }
+        c.windows = windowCount == 0 ? NO_WINDOWS : Arrays.copyOf(windows, windows.length);
+        c.windowCount = windowCount;
+        return c;
+    }
+}

@@ -1,0 +1,118 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.ClickEventSerializer;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.util.ArrayList;
+
+/**
+ * Writes a user's {@link JourneyState} in checkpoints. Format 1: a format byte, the number of lists, then each list
+ * as a count and its events ({@link ClickEventSerializer}), then the number of open windows and four longs each
+ * (start, clicks, purchases, cents). A new format gets a new first byte, and this class keeps reading the old ones.
+ */
+public final class JourneyStateSerializer extends TypeSerializerSingleton<JourneyState> {
+    private static final long serialVersionUID = 1L;
+    public static final JourneyStateSerializer INSTANCE = new JourneyStateSerializer();
+    static final int FORMAT = 1;
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public JourneyState createInstance() {
+        return new JourneyState();
+    }
+
+    @Override
+    public JourneyState copy(JourneyState from) {
+        return from.copy();
+    }
+
+    @Override
+    public JourneyState copy(JourneyState from, JourneyState reuse) {
+        return from.copy();
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(JourneyState s, DataOutputView out) throws IOException {
+        out.writeByte(FORMAT);
+        out.writeByte(s.lists.length);
+        for (ArrayList<ClickEvent> list : s.lists) {
+            int size = list == null ? 0 : list.size();
+            out.writeInt(size);
+            for (int i = 0; i < size; i++) {
+                ClickEventSerializer.INSTANCE.serialize(list.get(i), out);
+            }
+        }
+        out.writeInt(s.windowCount);
+        for (int i = 0; i < s.windowCount * JourneyState.WINDOW_LONGS; i++) {
+            out.writeLong(s.windows[i]);
+        }
+    }
+
+    @Override
+    public JourneyState deserialize(DataInputView in) throws IOException {
+        int format = in.readUnsignedByte();
+        if (format != FORMAT) {
+            throw new IOException("user-journeys state in format " + format + ", which this version cannot read (it "
+                    + "reads format " + FORMAT + "): the checkpoint was written by a newer version; restore it with that version");
+        }
+        int lists = in.readUnsignedByte();
+        if (lists != JourneyStore.LISTS) {
+            throw new IOException("user-journeys state with " + lists + " event lists, where format " + FORMAT
+                    + " has " + JourneyStore.LISTS + ": the checkpoint is damaged");
+        }
+        JourneyState s = new JourneyState();
+        for (int l = 0; l < lists; l++) {
+            int size = in.readInt();
+            if (size > 0) {
+                ArrayList<ClickEvent> list = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    list.add(ClickEventSerializer.INSTANCE.deserialize(in));
+                }
+                s.lists[l] = list;
+            }
+        }
+        s.windowCount = in.readInt();
+        s.windows = new long[s.windowCount * JourneyState.WINDOW_LONGS];
+        for (int i = 0; i < s.windows.length; i++) {
+            s.windows[i] = in.readLong();
+        }
+        return s;
+    }
+
+    @Override
+    public JourneyState deserialize(JourneyState reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<JourneyState> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** The serializer has no configuration; the format byte in each value carries the version. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<JourneyState> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}

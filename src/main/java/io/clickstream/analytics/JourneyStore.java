@@ -1,0 +1,279 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The current user's state in {@link UserJourneys}, as its journeys see it: four event lists and the open
+ * conversion windows. Two forms, chosen by the state backend. On the heap, one {@link JourneyState} value per user:
+ * read once per event or timer and changed in place, since the heap backend keeps the object itself. In RocksDB, a
+ * list state per list and a map state for the windows: there every read deserializes, and one value would be
+ * rewritten whole on every event, where appending to a list state is a merge that reads nothing.
+ */
+interface JourneyStore {
+    /** Attribution: the user's recent clicks, and purchases not yet decided. */
+    int ATTRIBUTION_CLICKS = 0;
+    int ATTRIBUTION_PURCHASES = 1;
+    /** Click → purchase: clicks not yet used or out of reach, and purchases the watermark has not reached. */
+    int OPEN_CLICKS = 2;
+    int PENDING_PURCHASES = 3;
+    int LISTS = 4;
+    /** The list states' names in RocksDB (the names the journeys' functions of their own used). */
+    String[] LIST_NAMES = {"recent-clicks", "undecided-purchases", "open-clicks", "pending-purchases"};
+    String WINDOWS_NAME = "open-windows";
+    String VALUE_NAME = "user-journeys";
+
+    TypeInformation<ClickEvent> EVENT = TypeInformation.of(ClickEvent.class);
+
+    static ListStateDescriptor<ClickEvent> list(int list) {
+        return new ListStateDescriptor<>(LIST_NAMES[list], EVENT);
+    }
+
+    static MapStateDescriptor<Long, long[]> windows() {
+        return new MapStateDescriptor<>(WINDOWS_NAME, Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+    }
+
+    static ValueStateDescriptor<JourneyState> value() {
+        return new ValueStateDescriptor<>(VALUE_NAME, JourneyStateSerializer.INSTANCE);
+    }
+
+    /** Whether a look at a list is free (the heap: it is the object in state), so that {@link #last} may be used. */
+    boolean onHeap();
+
+    void add(int list, ClickEvent e) throws Exception;
+
+    /** The list's last event, or null when it is empty. Only where {@link #onHeap}. */
+    ClickEvent last(int list) throws Exception;
+
+    /** The list's events; not to be changed, and not to be kept past the current event or timer. */
+    Iterable<ClickEvent> get(int list) throws Exception;
+
+    /** Replaces the list; the store may keep {@code events}, so the caller must not use it afterwards. */
+    void set(int list, List<ClickEvent> events) throws Exception;
+
+    /** Adds to the counts of the conversion window starting at {@code start}; true if that opened the window. */
+    boolean count(long start, long clicks, long purchases, long cents) throws Exception;
+
+    /** Removes the conversion window starting at {@code start}: {clicks, purchases, cents}, or null if not open. */
+    long[] remove(long start) throws Exception;
+
+    /** Removes every conversion window of the user. */
+    void removeWindows() throws Exception;
+
+    /** Called after each event and timer: a store that changed its user's value in place stores or clears it. */
+    void done() throws Exception;
+
+    /**
+     * One value per user, read at most once per event or timer. The heap backend hands out the object it holds
+     * (its own copy while a checkpoint writes the previous one), so changes in place need no write back; a new
+     * value is stored, and an empty one cleared, by {@link #done}.
+     */
+    final class OneValue implements JourneyStore {
+        private final ValueState<JourneyState> state;
+        private JourneyState value;
+        private boolean read;
+        private boolean created;
+
+        OneValue(ValueState<JourneyState> state) {
+            this.state = state;
+        }
+
+        private JourneyState reading() throws Exception {
+            if (!read) {
+                value = state.value();
+                read = true;
+            }
+            return value;
+        }
+
+        private JourneyState writing() throws Exception {
+            if (reading() == null) {
+                value = new JourneyState();
+                created = true;
+            }
+            return value;
+        }
+
+        @Override
+        public boolean onHeap() {
+            return true;
+        }
+
+        @Override
+        public void add(int list, ClickEvent e) throws Exception {
+            writing().add(list, e);
+        }
+
+        @Override
+        public ClickEvent last(int list) throws Exception {
+            JourneyState s = reading();
+            return s == null ? null : s.last(list);
+        }
+
+        @Override
+        public Iterable<ClickEvent> get(int list) throws Exception {
+            JourneyState s = reading();
+            return s == null ? List.of() : s.get(list);
+        }
+
+        @Override
+        public void set(int list, List<ClickEvent> events) throws Exception {
+            if (reading() != null || !events.isEmpty()) {
+                writing().set(list, events);
+            }
+        }
+
+        @Override
+        public boolean count(long start, long clicks, long purchases, long cents) throws Exception {
+            return writing().count(start, clicks, purchases, cents);
+        }
+
+        @Override
+        public long[] remove(long start) throws Exception {
+            JourneyState s = reading();
+            return s == null ? null : s.remove(start);
+        }
+
+        @Override
+        public void removeWindows() throws Exception {
+            JourneyState s = reading();
+            if (s != null) {
+                s.windowCount = 0;
+            }
+        }
+
+        @Override
+        public void done() throws Exception {
+            if (value != null) {
+                if (value.isEmpty()) {
+                    if (!created) {
+                        state.clear();
+                    }
+                } else if (created) {
+                    state.update(value);
+                }
+            }
+            value = null;
+            read = false;
+            created = false;
+        }
+
+        /** Moves the current user's value into {@code into} and clears it here. */
+        void moveTo(JourneyStore into) throws Exception {
+            JourneyState s = state.value();
+            if (s != null) {
+                for (int l = 0; l < LISTS; l++) {
+                    for (ClickEvent e : s.get(l)) {
+                        into.add(l, e);
+                    }
+                }
+                for (int i = 0; i < s.windowCount; i++) {
+                    int at = i * JourneyState.WINDOW_LONGS;
+                    into.count(s.windows[at], s.windows[at + 1], s.windows[at + 2], s.windows[at + 3]);
+                }
+                state.clear();
+            }
+            into.done();
+        }
+    }
+
+    /** A list state per list and a map state for the windows: each access goes to the backend. */
+    final class Lists implements JourneyStore {
+        private final List<ListState<ClickEvent>> lists;
+        private final MapState<Long, long[]> windows;
+
+        Lists(List<ListState<ClickEvent>> lists, MapState<Long, long[]> windows) {
+            this.lists = lists;
+            this.windows = windows;
+        }
+
+        @Override
+        public boolean onHeap() {
+            return false;
+        }
+
+        @Override
+        public void add(int list, ClickEvent e) throws Exception {
+            lists.get(list).add(e);
+        }
+
+        @Override
+        public ClickEvent last(int list) {
+            throw new UnsupportedOperationException("reading a list state's last event reads the whole list here");
+        }
+
+        @Override
+        public Iterable<ClickEvent> get(int list) throws Exception {
+            Iterable<ClickEvent> events = lists.get(list).get();
+            return events == null ? List.of() : events;
+        }
+
+        @Override
+        public void set(int list, List<ClickEvent> events) throws Exception {
+            lists.get(list).update(events);
+        }
+
+        @Override
+        public boolean count(long start, long clicks, long purchases, long cents) throws Exception {
+            long[] counts = windows.get(start);
+            boolean opened = counts == null;
+            if (opened) {
+                counts = new long[3];
+            }
+            counts[0] += clicks;
+            counts[1] += purchases;
+            counts[2] += cents;
+            windows.put(start, counts);
+            return opened;
+        }
+
+        @Override
+        public long[] remove(long start) throws Exception {
+            long[] counts = windows.get(start);
+            if (counts != null) {
+                windows.remove(start);
+            }
+            return counts;
+        }
+
+        @Override
+        public void removeWindows() {
+            windows.clear();
+        }
+
+        @Override
+        public void done() {}
+
+        /** Moves the current user's lists and windows into {@code into} and clears them here. */
+        void moveTo(JourneyStore into) throws Exception {
+            for (int l = 0; l < LISTS; l++) {
+                for (ClickEvent e : get(l)) {
+                    into.add(l, e);
+                }
+                lists.get(l).clear();
+            }
+            List<Map.Entry<Long, long[]>> open = new ArrayList<>();
+            for (Map.Entry<Long, long[]> w : windows.entries()) {
+                open.add(w);
+            }
+            for (Map.Entry<Long, long[]> w : open) {
+                long[] c = w.getValue();
+                into.count(w.getKey(), c[0], c[1], c[2]);
+            }
+            windows.clear();
+            into.done();
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The keyed journeys over a user's clicks and purchases (attribution, conversions, click → purchase) in one
+ * operator, each a {@link Journey} with its own rules, late output and timers, sharing the user's state.
+ *
+ * <p>Why one operator: each journey looks at every click and purchase of the user, and as functions of their own
+ * each paid for it separately, a state lookup or two (on the heap a cache miss each: a user's entries of different
+ * operators lie in different maps) and an operator's per-record work. Here an event costs one lookup of the user's
+ * {@link JourneyState} on the heap. The results leave as side outputs ({@link #ATTRIBUTION}, {@link #CONVERSIONS},
+ * {@link #CLICK_TO_PURCHASE}); there is no main output.
+ *
+ * <p>Timers: each journey's timers are in a namespace of their own (its index), so a timer runs only the journey
+ * that set it, and in RocksDB reads only that journey's lists. The state's form follows the backend
+ * ({@link JourneyStore}); each form takes over the other's state when the operator opens, so a savepoint taken on
+ * either backend restores into both.
+ */
+public class UserJourneys extends AbstractStreamOperator<Void>
+        implements OneInputStreamOperator<ClickEvent, Void>, Triggerable<String, Integer>, Journey.Scope {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Attribution> ATTRIBUTION = new OutputTag<>("attribution", TypeInformation.of(Attribution.class));
+    public static final OutputTag<Conversion> CONVERSIONS = new OutputTag<>("conversions", TypeInformation.of(Conversion.class));
+    public static final OutputTag<ClickToPurchase> CLICK_TO_PURCHASE =
+            new OutputTag<>("click-to-purchase", TypeInformation.of(ClickToPurchase.class));
+
+    private static final int ATTRIBUTION_JOURNEY = 0;
+    private static final int CONVERSIONS_JOURNEY = 1;
+    private static final int CLICK_TO_PURCHASE_JOURNEY = 2;
+
+    /** By position, which is the namespace of each journey's timers in checkpoints; null where off. */
+    private final Journey[] journeys;
+    /** Null: the state's form follows the backend; otherwise forced (tests of each form). */
+    private final Boolean oneValue;
+    private transient InternalTimerService<Integer> timers;
+    private transient JourneyStore store;
+    private transient int running;
+    private transient long timestamp;
+    private transient boolean hasTimestamp;
+
+    /** The journeys, each null when it is off (its other form runs elsewhere). */
+    public UserJourneys(Journey attribution, Journey conversions, Journey clickToPurchase) {
+        this(null, attribution, conversions, clickToPurchase);
+    }
+
+    /** {@code oneValue}: the state's form, whatever the backend ({@link JourneyStore.OneValue} or the lists). */
+    UserJourneys(Boolean oneValue, Journey attribution, Journey conversions, Journey clickToPurchase) {
+        this.journeys = new Journey[3];
+        journeys[ATTRIBUTION_JOURNEY] = attribution;
+        journeys[CONVERSIONS_JOURNEY] = conversions;
+        journeys[CLICK_TO_PURCHASE_JOURNEY] = clickToPurchase;
+        this.oneValue = oneValue;
+        this.chainingStrategy = ChainingStrategy.ALWAYS;
+    }
+
+    /** Whether the user's state is one value (after open). */
+    boolean stateIsOneValue() {
+        return store instanceof JourneyStore.OneValue;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        timers = getInternalTimerService("journey-timers", IntSerializer.INSTANCE, this);
+        JourneyStore.OneValue value = new JourneyStore.OneValue(getPartitionedState(JourneyStore.value()));
+        List<ListState<ClickEvent>> lists = new ArrayList<>();
+        for (int l = 0; l < JourneyStore.LISTS; l++) {
+            lists.add(getPartitionedState(JourneyStore.list(l)));
+        }
+        JourneyStore.Lists listed = new JourneyStore.Lists(lists, getPartitionedState(JourneyStore.windows()));
+        boolean heap = oneValue != null ? oneValue : getKeyedStateBackend() instanceof HeapKeyedStateBackend;
+        store = heap ? value : listed;
+        // Both forms are registered, so that either takes over what the other left in a savepoint (taken on the
+        // other backend): once, here, user by user.
+        List<String> listNames = new ArrayList<>(List.of(JourneyStore.LIST_NAMES));
+        listNames.add(JourneyStore.WINDOWS_NAME);
+        List<String> valueName = List.of(JourneyStore.VALUE_NAME);
+        for (String user : keysOf(heap ? listNames : valueName)) {
+            setCurrentKey(user);
+            if (heap) {
+                listed.moveTo(value);
+            } else {
+                value.moveTo(listed);
+            }
+        }
+        forgetJourneysThatAreOff(heap ? valueName : listNames);
+    }
+
+    /**
+     * A journey switched to its Flink form since the savepoint leaves its events and windows here, which nothing
+     * would read or drop (on the heap they would keep the user's value alive): they go, once, at the start.
+     */
+    private void forgetJourneysThatAreOff(List<String> states) throws Exception {
+        if (journeys[ATTRIBUTION_JOURNEY] != null && journeys[CONVERSIONS_JOURNEY] != null
+                && journeys[CLICK_TO_PURCHASE_JOURNEY] != null) {
+            return;
+        }
+        for (String user : keysOf(states)) {
+            setCurrentKey(user);
+            if (journeys[ATTRIBUTION_JOURNEY] == null) {
+                store.set(JourneyStore.ATTRIBUTION_CLICKS, new ArrayList<>());
+                store.set(JourneyStore.ATTRIBUTION_PURCHASES, new ArrayList<>());
+            }
+            if (journeys[CONVERSIONS_JOURNEY] == null) {
+                store.removeWindows();
+            }
+            if (journeys[CLICK_TO_PURCHASE_JOURNEY] == null) {
+                store.set(JourneyStore.OPEN_CLICKS, new ArrayList<>());
+                store.set(JourneyStore.PENDING_PURCHASES, new ArrayList<>());
+            }
+            store.done();
+        }
+    }
+
+    private Set<String> keysOf(List<String> states) {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        Set<String> keys = new LinkedHashSet<>();
+        for (String name : states) {
+            try (Stream<String> k = backend.getKeys(name, VoidNamespace.INSTANCE)) {
+                k.forEach(keys::add);
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public void processElement(StreamRecord<ClickEvent> element) throws Exception {
+        hasTimestamp = element.hasTimestamp();
+        timestamp = element.getTimestamp();
+        ClickEvent e = element.getValue();
+        for (int i = 0; i < journeys.length; i++) {
+            if (journeys[i] != null) {
+                running = i;
+                journeys[i].onEvent(e, this);
+            }
+        }
+        store.done();
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, Integer> timer) throws Exception {
+        hasTimestamp = true;
+        timestamp = timer.getTimestamp();
+        running = timer.getNamespace();
+        if (journeys[running] != null) {   // null: a timer from before the journey's form was changed
+            journeys[running].onTimer(timer.getTimestamp(), this);
+            store.done();
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, Integer> timer) {
+        throw new IllegalStateException("the journeys set no processing-time timer, yet one fired for user "
+                + timer.getKey() + " at " + timer.getTimestamp());
+    }
+
+    @Override
+    public String user() {
+        return (String) getCurrentKey();
+    }
+
+    @Override
+    public long watermark() {
+        return timers.currentWatermark();
+    }
+
+    @Override
+    public JourneyStore state() {
+        return store;
+    }
+
+    @Override
+    public void timer(long time) {
+        timers.registerEventTimeTimer(running, time);
+    }
+
+    @Override
+    public <T> void emit(OutputTag<T> tag, T value) {
+        output.collect(tag, hasTimestamp ? new StreamRecord<>(value, timestamp) : new StreamRecord<>(value));
+    }
+}
