@@ -38,6 +38,9 @@ public class ClickThenPurchase implements Journey {
 
     @Override
     public void onEvent(ClickEvent e, Scope scope) throws Exception {
+        if (e.type != EventType.CLICK && e.type != EventType.PURCHASE) {
+            return;
+        }
         if (e.ts <= scope.watermark()) {
             scope.emit(late, e);
             return;
@@ -56,7 +59,7 @@ public class ClickThenPurchase implements Journey {
                 scope.timer(timer);
             }
             state.add(JourneyStore.OPEN_CLICKS, e);
-        } else if (e.type == EventType.PURCHASE) {
+        } else {
             state.add(JourneyStore.PENDING_PURCHASES, e);
             scope.timer(e.ts);
         }

@@ -12,7 +12,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 
 /**
- * Writes a user's {@link JourneyState} in checkpoints. Format 1: a format byte, the number of lists, then each list
+ * Writes a user's {@link JourneyState} in checkpoints. Format 1: a format byte, the number of lists (a value with
+ * fewer lists than this version keeps, written before a journey joined, reads with the others empty), then each list
  * as a count and its events ({@link ClickEventSerializer}), then the number of open windows and four longs each
  * (start, clicks, purchases, cents). A new format gets a new first byte, and this class keeps reading the old ones.
  */
@@ -71,9 +72,9 @@ public final class JourneyStateSerializer extends TypeSerializerSingleton<Journe
                     + "reads format " + FORMAT + "): the checkpoint was written by a newer version; restore it with that version");
         }
         int lists = in.readUnsignedByte();
-        if (lists != JourneyStore.LISTS) {
-            throw new IOException("user-journeys state with " + lists + " event lists, where format " + FORMAT
-                    + " has " + JourneyStore.LISTS + ": the checkpoint is damaged");
+        if (lists > JourneyStore.LISTS) {
+            throw new IOException("user-journeys state with " + lists + " event lists, where this version keeps "
+                    + JourneyStore.LISTS + ": the checkpoint was written by a newer version; restore it with that version");
         }
         JourneyState s = new JourneyState();
         for (int l = 0; l < lists; l++) {

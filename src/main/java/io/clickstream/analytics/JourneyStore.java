@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The current user's state in {@link UserJourneys}, as its journeys see it: four event lists and the open
- * conversion windows. Two forms, chosen by the state backend. On the heap, one {@link JourneyState} value per user:
+ * The current user's state in {@link UserJourneys}, as its journeys see it: event lists and the open conversion
+ * windows. Two forms, chosen by the state backend. On the heap, one {@link JourneyState} value per user:
  * read once per event or timer and changed in place, since the heap backend keeps the object itself. In RocksDB, a
  * list state per list and a map state for the windows: there every read deserializes, and one value would be
  * rewritten whole on every event, where appending to a list state is a merge that reads nothing.
@@ -29,9 +29,16 @@ interface JourneyStore {
     /** Click → purchase: clicks not yet used or out of reach, and purchases the watermark has not reached. */
     int OPEN_CLICKS = 2;
     int PENDING_PURCHASES = 3;
-    int LISTS = 4;
-    /** The list states' names in RocksDB (the names the journeys' functions of their own used). */
-    String[] LIST_NAMES = {"recent-clicks", "undecided-purchases", "open-clicks", "pending-purchases"};
+    /** Cart abandonment: the user's open carts, and purchases the watermark has not reached. */
+    int OPEN_CARTS = 4;
+    int CART_PURCHASES = 5;
+    /** Rapid purchases: purchases the watermark has not reached, and the decided ones a series could start with. */
+    int RAPID_PENDING = 6;
+    int RAPID_SERIES = 7;
+    int LISTS = 8;
+    /** The list states' names in RocksDB. */
+    String[] LIST_NAMES = {"recent-clicks", "undecided-purchases", "open-clicks", "pending-purchases",
+            "open-carts", "cart-pending-purchases", "rapid-pending-purchases", "rapid-series"};
     String WINDOWS_NAME = "open-windows";
     String VALUE_NAME = "user-journeys";
 

@@ -26,17 +26,18 @@ import org.apache.flink.util.OutputTag;
  *           └─ add_to_cart, no purchase within 30 min (keyed, or CEP) ──▶ CART_ABANDONED ──┴▶ alerts
  *   events late for any of them (at or behind its watermark) ────────────────────────────▶ late
  * </pre>
+ *
+ * <p>The keyed forms are journeys of one operator, {@link UserJourneys}, which reads the user's state once per event
+ * for all of them.
  */
 public final class Journeys {
-    /** Attribution, conversions and click → purchase in their keyed forms: one operator ({@link UserJourneys}). */
+    /** The journeys in their keyed forms: one operator ({@link UserJourneys}). */
     public static final String USER_JOURNEYS_UID = "user-journeys";
     public static final String ATTRIBUTION_JOIN_UID = "attribution-join";
     public static final String ATTRIBUTION_CHOICE_UID = "attribution-choose-click";
     public static final String CONVERSIONS_UID = "conversions-window-join";
     public static final String CLICK_TO_PURCHASE_CEP_UID = "click-to-purchase-pattern";
     public static final String RAPID_PURCHASES_UID = "rapid-purchases-pattern";
-    public static final String RAPID_PURCHASES_KEYED_UID = "rapid-purchases";
-    public static final String CART_ABANDONMENT_UID = "cart-abandonment";
     public static final String CART_ABANDONMENT_CEP_UID = "cart-abandonment-pattern";
 
     private static final TypeInformation<ClickEvent> EVENT = TypeInformation.of(ClickEvent.class);
@@ -73,22 +74,28 @@ public final class Journeys {
 
     /** {@code users}: whether {@code events} is already partitioned by user (see {@link UserPartitioning}). */
     public static Streams build(DataStream<ClickEvent> events, JourneySettings s, UserPartitioning users) {
-        DataStream<ClickEvent> clicksAndPurchases = slim(events, "clicks-and-purchases", EventType.CLICK, EventType.PURCHASE);
-
-        // The keyed forms of attribution, conversions and click → purchase share one operator and the user's state.
+        // The keyed forms share one operator and the user's state; the Flink forms each take their own input.
         KeyedAttribution keyedAttribution = s.attributionWithIntervalJoin ? null : new KeyedAttribution(
                 s.attributionClockSkew.toMillis(), s.attributionMaxDelay.toMillis(), LATE_ATTRIBUTION);
         KeyedConversions keyedConversions = s.conversionsWithWindowJoin ? null
                 : new KeyedConversions(s.conversionWindow.toMillis(), LATE_CONVERSIONS);
         ClickThenPurchase keyedClickToPurchase = s.clickToPurchaseWithCep ? null
                 : new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE);
+        CartAbandonment keyedCarts = s.cartAbandonmentWithCep ? null
+                : new CartAbandonment(s.cartAbandonmentTimeout.toMillis(), LATE_CARTS);
+        RapidPurchases keyedRapid = s.rapidPurchasesWithCep ? null : new RapidPurchases(s.rapidPurchasesCount,
+                s.rapidPurchasesWithin.toMillis(), s.rapidPurchasesThreshold, LATE_RAPID_PURCHASES);
         SingleOutputStreamOperator<Void> keyed = null;
-        if (keyedAttribution != null || keyedConversions != null || keyedClickToPurchase != null) {
-            keyed = users.keyed(clicksAndPurchases)
-                    .transform("UserJourneys", Types.VOID,
-                            new UserJourneys(keyedAttribution, keyedConversions, keyedClickToPurchase))
-                    .uid(USER_JOURNEYS_UID).name("Journeys per user: attribution, conversions, click then purchase");
+        if (keyedAttribution != null || keyedConversions != null || keyedClickToPurchase != null || keyedCarts != null
+                || keyedRapid != null) {
+            keyed = users.keyed(slim(events, "journey-events", EventType.CLICK, EventType.ADD_TO_CART, EventType.PURCHASE))
+                    .transform("UserJourneys", Types.VOID, new UserJourneys(keyedAttribution, keyedConversions,
+                            keyedClickToPurchase, keyedCarts, keyedRapid))
+                    .uid(USER_JOURNEYS_UID).name("Journeys per user");
         }
+        DataStream<ClickEvent> clicksAndPurchases =
+                s.attributionWithIntervalJoin || s.conversionsWithWindowJoin || s.clickToPurchaseWithCep
+                        ? slim(events, "clicks-and-purchases", EventType.CLICK, EventType.PURCHASE) : null;
 
         DataStream<Attribution> attribution;
         DataStream<ClickEvent> lateForAttribution;
@@ -137,28 +144,41 @@ public final class Journeys {
             clickToPurchase = keyed.getSideOutput(UserJourneys.CLICK_TO_PURCHASE);
             lateForClickToPurchase = keyed.getSideOutput(LATE_CLICK_TO_PURCHASE);
         }
-        KeyedStream<ClickEvent, String> purchases = users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE));
-        SingleOutputStreamOperator<Alert> rapid = s.rapidPurchasesWithCep
-                ? pattern(purchases, Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
-                        .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
-                        .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases")
-                : purchases.process(new RapidPurchases(s.rapidPurchasesCount, s.rapidPurchasesWithin.toMillis(),
-                                s.rapidPurchasesThreshold, LATE_RAPID_PURCHASES))
-                        .uid(RAPID_PURCHASES_KEYED_UID).name("Rapid purchases");
-        KeyedStream<ClickEvent, String> cartsAndPurchases =
-                users.keyed(slim(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE));
-        SingleOutputStreamOperator<Alert> carts = s.cartAbandonmentWithCep
-                ? pattern(cartsAndPurchases, Patterns.cartThenPurchase(s), LATE_CARTS)
-                        .process(new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()), TypeInformation.of(Alert.class))
-                        .uid(CART_ABANDONMENT_CEP_UID).name("CEP: cart abandonment")
-                : cartsAndPurchases.process(new CartAbandonment(s.cartAbandonmentTimeout.toMillis(), LATE_CARTS))
-                        .uid(CART_ABANDONMENT_UID).name("Cart abandonment");
-        DataStream<Alert> abandoned = s.cartAbandonmentWithCep ? carts.getSideOutput(Patterns.EmitAbandonedCarts.ABANDONED) : carts;
+        DataStream<Alert> rapid;
+        DataStream<ClickEvent> lateForRapid;
+        if (s.rapidPurchasesWithCep) {
+            SingleOutputStreamOperator<Alert> matches =
+                    pattern(users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE)),
+                            Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
+                            .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
+                            .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases");
+            if (users == UserPartitioning.ALREADY_BY_USER) {
+                chainToInput(matches);
+            }
+            rapid = matches;
+            lateForRapid = matches.getSideOutput(LATE_RAPID_PURCHASES);
+        } else {
+            rapid = keyed.getSideOutput(UserJourneys.RAPID_PURCHASES);
+            lateForRapid = keyed.getSideOutput(LATE_RAPID_PURCHASES);
+        }
 
-        if (users == UserPartitioning.ALREADY_BY_USER) {
-            // CEP operators; a no-op for the keyed functions, which are chained anyway.
-            chainToInput(rapid);
-            chainToInput(carts);
+        DataStream<Alert> abandoned;
+        DataStream<ClickEvent> lateForCarts;
+        if (s.cartAbandonmentWithCep) {
+            SingleOutputStreamOperator<Alert> timeouts =
+                    pattern(users.keyed(slim(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE)),
+                            Patterns.cartThenPurchase(s), LATE_CARTS)
+                            .process(new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()),
+                                    TypeInformation.of(Alert.class))
+                            .uid(CART_ABANDONMENT_CEP_UID).name("CEP: cart abandonment");
+            if (users == UserPartitioning.ALREADY_BY_USER) {
+                chainToInput(timeouts);
+            }
+            abandoned = timeouts.getSideOutput(Patterns.EmitAbandonedCarts.ABANDONED);
+            lateForCarts = timeouts.getSideOutput(LATE_CARTS);
+        } else {
+            abandoned = keyed.getSideOutput(UserJourneys.CART_ABANDONED);
+            lateForCarts = keyed.getSideOutput(LATE_CARTS);
         }
 
         DataStream<Alert> alerts = rapid.union(abandoned)
@@ -175,9 +195,9 @@ public final class Journeys {
                         Conversions.ANALYSIS, e -> Analytics.window(e.ts, conversionWindow, conversionWindow)),
                        tooLate(lateForClickToPurchase, "late-click-to-purchase",
                         Patterns.CLICK_TO_PURCHASE, within(s.clickToPurchaseWithin.toMillis())),
-                       tooLate(rapid.getSideOutput(LATE_RAPID_PURCHASES), "late-rapid-purchases",
+                       tooLate(lateForRapid, "late-rapid-purchases",
                         Patterns.RAPID_PURCHASES_ANALYSIS, within(s.rapidPurchasesWithin.toMillis())),
-                       tooLate(carts.getSideOutput(LATE_CARTS), "late-cart-abandonment",
+                       tooLate(lateForCarts, "late-cart-abandonment",
                         Patterns.CART_ABANDONMENT_ANALYSIS, within(s.cartAbandonmentTimeout.toMillis())));
 
         return new Streams(attribution, conversions, clickToPurchase, alerts, late);

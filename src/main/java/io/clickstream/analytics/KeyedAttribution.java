@@ -42,6 +42,9 @@ public class KeyedAttribution implements Journey {
 
     @Override
     public void onEvent(ClickEvent e, Scope scope) throws Exception {
+        if (e.type != EventType.CLICK && e.type != EventType.PURCHASE) {
+            return;
+        }
         if (e.ts <= scope.watermark()) {
             scope.emit(late, e);
             return;
@@ -53,7 +56,7 @@ public class KeyedAttribution implements Journey {
             // (Which clicks are candidates is decided by their times, not by this.)
             long slack = Math.max(1, maxDelay / 10);
             scope.timer(UserTimers.roundUp(unneededAt(e), slack, scope.user()));
-        } else if (e.type == EventType.PURCHASE) {
+        } else {
             scope.state().add(JourneyStore.ATTRIBUTION_PURCHASES, e);
             scope.timer(e.ts + clockSkew + 1);
         }

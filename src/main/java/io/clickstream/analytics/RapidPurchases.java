@@ -1,27 +1,23 @@
 package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import io.clickstream.event.EventType;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RAPID_PURCHASES per user as a keyed function, with the same alerts as the CEP pattern
+ * RAPID_PURCHASES per user as a journey of {@link UserJourneys}, with the same alerts as the CEP pattern
  * {@link Patterns#rapidPurchases} (the seed's form, kept as {@code journeys.rapid-purchases=cep}).
  *
  * <p>What the pattern computes, over a user's purchases in (time, event id) order: the first purchase that ends a
  * series of at least {@code count} consecutive purchases, all less than {@code within} after the series' first,
  * whose total is above the threshold, with the earliest first purchase among such series; then it skips past that
- * purchase, so the next series starts after it. So the function keeps the user's purchases that could still start
+ * purchase, so the next series starts after it. So the journey keeps the user's purchases that could still start
  * a series (the current run since the last match, less those the latest purchase is {@code within} or more
- * after), and the purchases the watermark has not reached yet, each with a timer at its time: when it fires,
+ * after: {@link JourneyStore#RAPID_SERIES}), and the purchases the watermark has not reached yet
+ * ({@link JourneyStore#RAPID_PENDING}), each with a timer at its time: when it fires,
  * every purchase that could come before it has arrived (a later one would be behind the watermark), so the due
  * purchases are taken in order, as CEP takes them when the watermark passes. A purchase at or behind the
  * watermark on arrival is late, as in CEP, and goes to {@code late}.
@@ -30,17 +26,13 @@ import java.util.List;
  * with a shared buffer of partial matches, which it walks on every watermark (in RocksDB an iterator seek per
  * user and watermark); here a purchase is a list append and a timer.
  */
-public class RapidPurchases extends KeyedProcessFunction<String, ClickEvent, Alert> {
+public class RapidPurchases implements Journey {
     private static final long serialVersionUID = 1L;
 
     private final int count;
     private final long within;
     private final double threshold;
     private final OutputTag<ClickEvent> late;
-    /** Purchases not reached by the watermark yet. */
-    private transient ListState<ClickEvent> pending;
-    /** Decided purchases, in order, that a series ending at a later purchase could still start with. */
-    private transient ListState<ClickEvent> series;
 
     public RapidPurchases(int count, long withinMillis, double threshold, OutputTag<ClickEvent> late) {
         this.count = count;
@@ -50,31 +42,28 @@ public class RapidPurchases extends KeyedProcessFunction<String, ClickEvent, Ale
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        TypeInformation<ClickEvent> event = TypeInformation.of(ClickEvent.class);
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("rapid-pending-purchases", event));
-        series = getRuntimeContext().getListState(new ListStateDescriptor<>("rapid-series", event));
-    }
-
-    @Override
-    public void processElement(ClickEvent purchase, Context ctx, Collector<Alert> out) throws Exception {
-        if (purchase.ts <= ctx.timerService().currentWatermark()) {
-            ctx.output(late, purchase);
+    public void onEvent(ClickEvent purchase, Scope scope) throws Exception {
+        if (purchase.type != EventType.PURCHASE) {
             return;
         }
-        pending.add(purchase);
-        ctx.timerService().registerEventTimeTimer(purchase.ts);
+        if (purchase.ts <= scope.watermark()) {
+            scope.emit(late, purchase);
+            return;
+        }
+        scope.state().add(JourneyStore.RAPID_PENDING, purchase);
+        scope.timer(purchase.ts);
     }
 
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    public void onTimer(long time, Scope scope) throws Exception {
+        JourneyStore state = scope.state();
         List<ClickEvent> due = new ArrayList<>();
         List<ClickEvent> later = new ArrayList<>();
-        for (ClickEvent p : pending.get()) {
+        for (ClickEvent p : state.get(JourneyStore.RAPID_PENDING)) {
             (p.ts <= time ? due : later).add(p);
         }
         List<ClickEvent> run = new ArrayList<>();
-        series.get().forEach(run::add);
+        state.get(JourneyStore.RAPID_SERIES).forEach(run::add);
         int before = run.size();
         if (!due.isEmpty()) {
             due.sort(Patterns.BY_TIME_THEN_ID);
@@ -84,32 +73,35 @@ public class RapidPurchases extends KeyedProcessFunction<String, ClickEvent, Ale
                 while (p.ts - run.get(0).ts >= within) {
                     run.remove(0);
                 }
-                if (matchEndingAtLast(run, out)) {
+                if (matchEndingAtLast(run, scope)) {
                     run.clear();      // skip past the match: the next series starts after it
                 }
             }
-            pending.update(later);
+            state.set(JourneyStore.RAPID_PENDING, later);
         }
         // Purchases to come are stamped after the watermark (>= time + 1): drop what none of them can reach.
         while (!run.isEmpty() && time + 1 - run.get(0).ts >= within) {
             run.remove(0);
         }
         if (run.isEmpty()) {
-            series.clear();
+            if (before > 0) {
+                state.set(JourneyStore.RAPID_SERIES, run);
+            }
             return;
         }
+        long forget = run.get(0).ts + within - 1;
         if (!due.isEmpty() || run.size() != before) {
-            series.update(run);
+            state.set(JourneyStore.RAPID_SERIES, run);
         }
         // Forget the run once no purchase to come can reach its first one, if none comes before.
-        ctx.timerService().registerEventTimeTimer(run.get(0).ts + within - 1);
+        scope.timer(forget);
     }
 
     /**
      * Whether a series ends at the last purchase of {@code run}: the earliest first purchase with at least
      * {@code count} purchases up to the last and a total above the threshold; emits its alert.
      */
-    private boolean matchEndingAtLast(List<ClickEvent> run, Collector<Alert> out) {
+    private boolean matchEndingAtLast(List<ClickEvent> run, Scope scope) {
         int last = run.size() - 1;
         long total = 0;
         for (ClickEvent p : run) {
@@ -121,7 +113,7 @@ public class RapidPurchases extends KeyedProcessFunction<String, ClickEvent, Ale
                 ClickEvent end = run.get(last);
                 Alert a = new Alert(Patterns.RAPID_PURCHASES, first.userId, first.ts, end.ts, total / 100.0, threshold, 0);
                 a.detail = (last - start + 1) + " purchases";
-                out.collect(a);
+                scope.emit(UserJourneys.RAPID_PURCHASES, a);
                 return true;
             }
             total -= HighSpend.cents(run.get(start));

@@ -1,12 +1,12 @@
 package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
+import io.clickstream.event.HeapAware;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -23,17 +23,19 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The keyed journeys over a user's clicks and purchases (attribution, conversions, click → purchase) in one
- * operator, each a {@link Journey} with its own rules, late output and timers, sharing the user's state.
+ * The keyed journeys over a user's clicks, carts and purchases (attribution, conversions, click → purchase, cart
+ * abandonment, rapid purchases) in one operator, each a {@link Journey} with its own rules, late output and
+ * timers, sharing the user's state.
  *
- * <p>Why one operator: each journey looks at every click and purchase of the user, and as functions of their own
- * each paid for it separately, a state lookup or two (on the heap a cache miss each: a user's entries of different
- * operators lie in different maps) and an operator's per-record work. Here an event costs one lookup of the user's
- * {@link JourneyState} on the heap. The results leave as side outputs ({@link #ATTRIBUTION}, {@link #CONVERSIONS},
- * {@link #CLICK_TO_PURCHASE}); there is no main output.
+ * <p>Why one operator: the journeys look at the same events of the user (a purchase meets all five), and as
+ * functions of their own each paid for it separately: a state lookup or two (on the heap a cache miss each: a
+ * user's entries of different operators lie in different maps), an operator's per-record work, and a copy of the
+ * event for each function's input. Here an event costs one lookup of the user's {@link JourneyState} on the heap.
+ * The results leave as side outputs ({@link #ATTRIBUTION}, {@link #CONVERSIONS}, {@link #CLICK_TO_PURCHASE},
+ * {@link #CART_ABANDONED}, {@link #RAPID_PURCHASES}); there is no main output.
  *
- * <p>Timers: each journey's timers are in a namespace of their own (its index), so a timer runs only the journey
- * that set it, and in RocksDB reads only that journey's lists. The state's form follows the backend
+ * <p>Timers: each journey's timers are in a namespace of their own (its position), so a timer runs only the
+ * journey that set it, and in RocksDB reads only that journey's lists. The state's form follows the backend
  * ({@link JourneyStore}); each form takes over the other's state when the operator opens, so a savepoint taken on
  * either backend restores into both.
  */
@@ -45,10 +47,14 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     public static final OutputTag<Conversion> CONVERSIONS = new OutputTag<>("conversions", TypeInformation.of(Conversion.class));
     public static final OutputTag<ClickToPurchase> CLICK_TO_PURCHASE =
             new OutputTag<>("click-to-purchase", TypeInformation.of(ClickToPurchase.class));
+    public static final OutputTag<Alert> CART_ABANDONED = new OutputTag<>("cart-abandoned", TypeInformation.of(Alert.class));
+    public static final OutputTag<Alert> RAPID_PURCHASES = new OutputTag<>("rapid-purchases", TypeInformation.of(Alert.class));
 
     private static final int ATTRIBUTION_JOURNEY = 0;
     private static final int CONVERSIONS_JOURNEY = 1;
     private static final int CLICK_TO_PURCHASE_JOURNEY = 2;
+    private static final int CART_JOURNEY = 3;
+    private static final int RAPID_PURCHASES_JOURNEY = 4;
 
     /** By position, which is the namespace of each journey's timers in checkpoints; null where off. */
     private final Journey[] journeys;
@@ -61,16 +67,20 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     private transient boolean hasTimestamp;
 
     /** The journeys, each null when it is off (its other form runs elsewhere). */
-    public UserJourneys(Journey attribution, Journey conversions, Journey clickToPurchase) {
-        this(null, attribution, conversions, clickToPurchase);
+    public UserJourneys(KeyedAttribution attribution, KeyedConversions conversions, ClickThenPurchase clickToPurchase,
+                        CartAbandonment carts, RapidPurchases rapidPurchases) {
+        this(null, attribution, conversions, clickToPurchase, carts, rapidPurchases);
     }
 
     /** {@code oneValue}: the state's form, whatever the backend ({@link JourneyStore.OneValue} or the lists). */
-    UserJourneys(Boolean oneValue, Journey attribution, Journey conversions, Journey clickToPurchase) {
-        this.journeys = new Journey[3];
+    UserJourneys(Boolean oneValue, KeyedAttribution attribution, KeyedConversions conversions,
+                 ClickThenPurchase clickToPurchase, CartAbandonment carts, RapidPurchases rapidPurchases) {
+        this.journeys = new Journey[5];
         journeys[ATTRIBUTION_JOURNEY] = attribution;
         journeys[CONVERSIONS_JOURNEY] = conversions;
         journeys[CLICK_TO_PURCHASE_JOURNEY] = clickToPurchase;
+        journeys[CART_JOURNEY] = carts;
+        journeys[RAPID_PURCHASES_JOURNEY] = rapidPurchases;
         this.oneValue = oneValue;
         this.chainingStrategy = ChainingStrategy.ALWAYS;
     }
@@ -90,7 +100,7 @@ public class UserJourneys extends AbstractStreamOperator<Void>
             lists.add(getPartitionedState(JourneyStore.list(l)));
         }
         JourneyStore.Lists listed = new JourneyStore.Lists(lists, getPartitionedState(JourneyStore.windows()));
-        boolean heap = oneValue != null ? oneValue : getKeyedStateBackend() instanceof HeapKeyedStateBackend;
+        boolean heap = oneValue != null ? oneValue : HeapAware.onHeap(getKeyedStateBackend());
         store = heap ? value : listed;
         // Both forms are registered, so that either takes over what the other left in a savepoint (taken on the
         // other backend): once, here, user by user.
@@ -113,24 +123,31 @@ public class UserJourneys extends AbstractStreamOperator<Void>
      * would read or drop (on the heap they would keep the user's value alive): they go, once, at the start.
      */
     private void forgetJourneysThatAreOff(List<String> states) throws Exception {
-        if (journeys[ATTRIBUTION_JOURNEY] != null && journeys[CONVERSIONS_JOURNEY] != null
-                && journeys[CLICK_TO_PURCHASE_JOURNEY] != null) {
+        boolean allOn = true;
+        for (Journey j : journeys) {
+            allOn &= j != null;
+        }
+        if (allOn) {
             return;
         }
         for (String user : keysOf(states)) {
             setCurrentKey(user);
-            if (journeys[ATTRIBUTION_JOURNEY] == null) {
-                store.set(JourneyStore.ATTRIBUTION_CLICKS, new ArrayList<>());
-                store.set(JourneyStore.ATTRIBUTION_PURCHASES, new ArrayList<>());
-            }
+            forgetIfOff(ATTRIBUTION_JOURNEY, JourneyStore.ATTRIBUTION_CLICKS, JourneyStore.ATTRIBUTION_PURCHASES);
             if (journeys[CONVERSIONS_JOURNEY] == null) {
                 store.removeWindows();
             }
-            if (journeys[CLICK_TO_PURCHASE_JOURNEY] == null) {
-                store.set(JourneyStore.OPEN_CLICKS, new ArrayList<>());
-                store.set(JourneyStore.PENDING_PURCHASES, new ArrayList<>());
-            }
+            forgetIfOff(CLICK_TO_PURCHASE_JOURNEY, JourneyStore.OPEN_CLICKS, JourneyStore.PENDING_PURCHASES);
+            forgetIfOff(CART_JOURNEY, JourneyStore.OPEN_CARTS, JourneyStore.CART_PURCHASES);
+            forgetIfOff(RAPID_PURCHASES_JOURNEY, JourneyStore.RAPID_PENDING, JourneyStore.RAPID_SERIES);
             store.done();
+        }
+    }
+
+    private void forgetIfOff(int journey, int... lists) throws Exception {
+        if (journeys[journey] == null) {
+            for (int list : lists) {
+                store.set(list, new ArrayList<>());
+            }
         }
     }
 

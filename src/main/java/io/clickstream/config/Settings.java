@@ -170,20 +170,20 @@ public final class Settings {
             "a click stamped up to this long after the purchase still counts (producer clock skew; interval join lower bound)");
     public static final Setting ATTRIBUTION_FORM = choice("journeys", "attribution", "keyed",
             "keyed: the user's recent clicks in a list and a timer per purchase, in the keyed operator shared with "
-                    + "conversions and click-to-purchase; interval-join: the "
+                    + "the other journeys; interval-join: the "
                     + "seed's interval join, then the best click per purchase. Same rows; keyed costs less",
             "keyed", "interval-join");
     public static final Setting CONVERSION_WINDOW = define("journeys", "conversion-window", DURATION, "5min",
             "tumbling window of the clicks-and-purchases window join per user (conversions_5m/)");
     public static final Setting CONVERSIONS_FORM = choice("journeys", "conversions", "keyed",
             "keyed: three counters per open window and a timer at its end, in the keyed operator shared with "
-                    + "attribution and click-to-purchase; window-join: the seed's "
+                    + "the other journeys; window-join: the seed's "
                     + "window co-group of clicks and purchases. Same rows; keyed costs less", "keyed", "window-join");
     public static final Setting CLICK_TO_PURCHASE_WITHIN = define("journeys", "click-to-purchase-within", DURATION, "10min",
             "a click followed by a purchase of the same user less than this later is a match (click_to_purchase/)");
     public static final Setting CLICK_TO_PURCHASE_FORM = choice("journeys", "click-to-purchase", "keyed",
             "keyed: the user's open clicks in a list and a timer per purchase, in the keyed operator shared with "
-                    + "attribution and conversions; cep: the seed's "
+                    + "the other journeys; cep: the seed's "
                     + "Flink CEP pattern. Same matches; keyed costs less", "keyed", "cep");
     public static final Setting RAPID_PURCHASES_COUNT = define("journeys", "rapid-purchases-count", INT, "3",
             "this many purchases or more in a row by one user ...");
@@ -194,10 +194,12 @@ public final class Settings {
     public static final Setting CART_ABANDONMENT_TIMEOUT = define("journeys", "cart-abandonment-timeout", DURATION, "30min",
             "an add_to_cart with no purchase of the same user within this long raises CART_ABANDONED");
     public static final Setting RAPID_PURCHASES_FORM = choice("journeys", "rapid-purchases", "keyed",
-            "keyed: a keyed function, the user's purchases in a list and a timer per purchase; cep: the seed's Flink "
+            "keyed: the user's purchases in a list and a timer per purchase, in the keyed operator shared with the "
+                    + "other journeys; cep: the seed's Flink "
                     + "CEP pattern. Same alerts; keyed costs less", "keyed", "cep");
     public static final Setting CART_ABANDONMENT_FORM = choice("journeys", "cart-abandonment", "keyed",
-            "keyed: a keyed function, the user's open carts in a list and a timer per cart; cep: the seed's Flink "
+            "keyed: the user's open carts in a list and a timer at the earliest deadline, in the keyed operator shared "
+                    + "with the other journeys; cep: the seed's Flink "
                     + "CEP pattern and its timeout. Same alerts; keyed costs less", "keyed", "cep");
 
     // checkpoint: exactly-once and recovery

@@ -1,13 +1,9 @@
 package io.clickstream.event;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-
-import java.util.List;
 
 /**
  * A keyed function that keeps or reads its state differently when it is on the heap: there a value is a reference
@@ -20,26 +16,9 @@ public interface HeapAware {
     /** Called before {@code open}: whether the operator's keyed state is on the heap. */
     void stateOnHeap(boolean onHeap);
 
-    /**
-     * The last element of a list state's {@code get()} on the heap (the list itself), or null when it is empty.
-     * Only for the heap: in RocksDB it would deserialize the whole list.
-     */
-    static <T> T last(Iterable<T> listed) {
-        if (listed instanceof List) {
-            List<T> list = (List<T>) listed;
-            return list.isEmpty() ? null : list.get(list.size() - 1);
-        }
-        T last = null;
-        for (T t : listed) {
-            last = t;
-        }
-        return last;
-    }
-
-    /** {@code input.process(function)}, telling the function which backend its state is in. */
-    static <K, I, O, F extends KeyedProcessFunction<K, I, O> & HeapAware> SingleOutputStreamOperator<O> process(
-            KeyedStream<I, K> input, F function, TypeInformation<O> output) {
-        return input.transform(function.getClass().getSimpleName(), output, new Operator<>(function));
+    /** Whether {@code backend} keeps keyed state on the heap (as objects), rather than serialized (RocksDB). */
+    static boolean onHeap(KeyedStateBackend<?> backend) {
+        return backend instanceof HeapKeyedStateBackend;
     }
 
     /** The keyed process operator for a {@link HeapAware} function (also for tests in Flink's harness). */
@@ -52,7 +31,7 @@ public interface HeapAware {
 
         @Override
         public void open() throws Exception {
-            ((HeapAware) userFunction).stateOnHeap(getKeyedStateBackend() instanceof HeapKeyedStateBackend);
+            ((HeapAware) userFunction).stateOnHeap(onHeap(getKeyedStateBackend()));
             super.open();
         }
     }

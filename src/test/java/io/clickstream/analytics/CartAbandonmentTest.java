@@ -3,8 +3,6 @@ package io.clickstream.analytics;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -13,19 +11,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.clickstream.analytics.AnalyticsRun.MIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The keyed cart-abandonment function's state and timers (its alerts: JourneysGoldenTest, for both forms). */
+/** The keyed cart-abandonment journey's state and timers (its alerts: JourneysGoldenTest, for both forms). */
 class CartAbandonmentTest {
     private static final OutputTag<ClickEvent> LATE = new OutputTag<>("late", TypeInformation.of(ClickEvent.class));
-    private KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CartAbandonment(30 * MIN, LATE)), e -> e.userId, Types.STRING);
-        harness.open();
+        harness = JourneyHarness.open(new UserJourneys(null, null, null, new CartAbandonment(30 * MIN, LATE), null));
+    }
+
+    private List<Alert> alerts() {
+        return JourneyHarness.values(harness, UserJourneys.CART_ABANDONED);
     }
 
     @AfterEach
@@ -42,10 +44,10 @@ class CartAbandonmentTest {
     void theAlertComesWhenTheWatermarkReachesTheDeadlineAndLeavesNoState() throws Exception {
         send("c1", EventType.ADD_TO_CART, 0);
         harness.processWatermark(new Watermark(30 * MIN - 1));
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(alerts()).isEmpty();
 
         harness.processWatermark(new Watermark(30 * MIN));
-        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
+        assertThat(alerts()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -59,7 +61,7 @@ class CartAbandonmentTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
 
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(alerts()).isEmpty();
     }
 
     @Test
@@ -70,14 +72,14 @@ class CartAbandonmentTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         harness.processWatermark(new Watermark(30 * MIN));
-        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
+        assertThat(alerts()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);         // moved on to c2's deadline
 
         harness.processWatermark(new Watermark(31 * MIN));
-        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId)
+        assertThat(alerts()).extracting(a -> a.alertId)
                 .containsExactly("u1|CART_ABANDONED|c1", "u1|CART_ABANDONED|c2");
         harness.processWatermark(new Watermark(32 * MIN));
-        assertThat(harness.extractOutputValues()).extracting(a -> a.windowEnd)
+        assertThat(alerts()).extracting(a -> a.windowEnd)
                 .containsExactly(30 * MIN, 31 * MIN, 32 * MIN);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
@@ -90,9 +92,9 @@ class CartAbandonmentTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
         harness.processWatermark(new Watermark(30 * MIN));
-        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
+        assertThat(alerts()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c1");
         harness.processWatermark(new Watermark(31 * MIN));
-        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId)
+        assertThat(alerts()).extracting(a -> a.alertId)
                 .containsExactly("u1|CART_ABANDONED|c1", "u1|CART_ABANDONED|c2");
     }
 
@@ -102,12 +104,12 @@ class CartAbandonmentTest {
         send("p1", EventType.PURCHASE, MIN);
         send("c2", EventType.ADD_TO_CART, 2 * MIN);                    // after the purchase: stays open
         harness.processWatermark(new Watermark(MIN));
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(alerts()).isEmpty();
 
         harness.processWatermark(new Watermark(31 * MIN));
-        assertThat(harness.extractOutputValues()).isEmpty();            // c1 was bought; its old timer finds nothing
+        assertThat(alerts()).isEmpty();            // c1 was bought; its old timer finds nothing
         harness.processWatermark(new Watermark(32 * MIN));
-        assertThat(harness.extractOutputValues()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c2");
+        assertThat(alerts()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c2");
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 

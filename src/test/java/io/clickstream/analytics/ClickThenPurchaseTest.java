@@ -4,7 +4,6 @@ import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import io.clickstream.event.UserTimers;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 import static io.clickstream.analytics.AnalyticsRun.MIN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,18 +26,11 @@ class ClickThenPurchaseTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                timers = new CountingTimers(true, null, null, new ClickThenPurchase(10 * MIN, LATE)),
-                e -> e.userId, Types.STRING);
-        harness.getExecutionConfig().disableGenericTypes();
-        harness.open();
+        harness = JourneyHarness.open(timers = new CountingTimers(true, null, null, new ClickThenPurchase(10 * MIN, LATE)));
     }
 
     private List<ClickToPurchase> matches() {
-        // null until the first match
-        return harness.getSideOutput(UserJourneys.CLICK_TO_PURCHASE) == null ? List.of()
-                : harness.getSideOutput(UserJourneys.CLICK_TO_PURCHASE).stream().map(StreamRecord::getValue)
-                        .collect(Collectors.toList());
+        return JourneyHarness.values(harness, UserJourneys.CLICK_TO_PURCHASE);
     }
 
     @AfterEach
@@ -114,9 +105,7 @@ class ClickThenPurchaseTest {
 
         // The form for RocksDB, where a look at the list would read it all: every click registers its timer.
         CountingTimers inRocksDb = new CountingTimers(false, null, null, new ClickThenPurchase(10 * MIN, LATE));
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> other =
-                     new KeyedOneInputStreamOperatorTestHarness<>(inRocksDb, e -> e.userId, Types.STRING)) {
-            other.open();
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> other = JourneyHarness.open(inRocksDb)) {
             for (String id : new String[] {"c1", "c2", "c3"}) {
                 other.processElement(new StreamRecord<>(new ClickEvent(id, "u1", "s1", EventType.CLICK, "/p",
                         first, null, null, null), first));

@@ -13,8 +13,9 @@ final class CountingTimers extends UserJourneys {
     private static final long serialVersionUID = 1L;
     int eventTimeRegistrations;
 
-    CountingTimers(boolean oneValue, Journey attribution, Journey conversions, Journey clickToPurchase) {
-        super(oneValue, attribution, conversions, clickToPurchase);
+    CountingTimers(boolean oneValue, KeyedAttribution attribution, KeyedConversions conversions,
+                   ClickThenPurchase clickToPurchase) {
+        super(oneValue, attribution, conversions, clickToPurchase, null, null);
     }
 
     @Override

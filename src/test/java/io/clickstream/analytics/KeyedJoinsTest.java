@@ -4,15 +4,11 @@ import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import io.clickstream.event.UserTimers;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.stream.Collectors;
 
 import static io.clickstream.analytics.AnalyticsRun.MIN;
 import static io.clickstream.analytics.AnalyticsRun.SEC;
@@ -25,22 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KeyedJoinsTest {
     private static final OutputTag<ClickEvent> LATE = new OutputTag<>("late", TypeInformation.of(ClickEvent.class));
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> harness(UserJourneys journeys)
-            throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(journeys, e -> e.userId, Types.STRING);
-        h.getExecutionConfig().disableGenericTypes();
-        h.open();
-        return h;
-    }
-
-    private static <T> List<T> values(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h,
-                                       OutputTag<T> output) {
-        // null until the first record on that output
-        return h.getSideOutput(output) == null ? List.of()
-                : h.getSideOutput(output).stream().map(StreamRecord::getValue).collect(Collectors.toList());
-    }
-
     private static StreamRecord<ClickEvent> click(String id, long ts) {
         return new StreamRecord<>(new ClickEvent(id, "u1", null, EventType.CLICK, "/p", ts, null, null, null), ts);
     }
@@ -52,7 +32,7 @@ class KeyedJoinsTest {
     @Test
     void attributionClicksShareATimerPerTenthOfTheDelayAndNothingStaysAfterTheWatermarkPasses() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h =
-                     harness(new UserJourneys(new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null))) {
+                     JourneyHarness.open(new UserJourneys(new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null, null, null))) {
             // Each click is unneeded 40,001 ms after its time (delay + skew + 1); u1's 3 s grid has a slot here:
             long slot = UserTimers.roundUp(41_901, 3 * SEC, "u1");
             long c3 = slot - 40_001;
@@ -64,7 +44,7 @@ class KeyedJoinsTest {
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
             h.processWatermark(new Watermark(30 * SEC + 1));  // p1 decided at 20 s + skew + 1 ms
-            assertThat(values(h, UserJourneys.ATTRIBUTION)).extracting(Object::toString)
+            assertThat(JourneyHarness.values(h, UserJourneys.ATTRIBUTION)).extracting(Object::toString)
                     .containsExactly("p1<-c3 delay=" + (20 * SEC - c3) + " of 3");
             assertThat(h.numKeyedStateEntries()).as("clicks kept for purchases still to come").isGreaterThan(0);
 
@@ -77,22 +57,22 @@ class KeyedJoinsTest {
     @Test
     void attributionWaitsForClicksInsideTheSkewAndDropsOnlyThoseNoPurchaseCanReach() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h =
-                     harness(new UserJourneys(new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null))) {
+                     JourneyHarness.open(new UserJourneys(new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null, null, null))) {
             h.processElement(purchase("p1", 60 * SEC));
             h.processElement(click("c1", 25 * SEC));           // 35 s before p1: out of reach
             h.processWatermark(new Watermark(65 * SEC));
             h.processElement(click("c2", 66 * SEC));           // after p1, inside the skew
             h.processWatermark(new Watermark(70 * SEC));       // p1's last possible click is 70 s: not yet decided
-            assertThat(values(h, UserJourneys.ATTRIBUTION)).isEmpty();
+            assertThat(JourneyHarness.values(h, UserJourneys.ATTRIBUTION)).isEmpty();
             h.processWatermark(new Watermark(70 * SEC + 1));
-            assertThat(values(h, UserJourneys.ATTRIBUTION)).extracting(Object::toString).containsExactly("p1<-c2 delay=-6000 of 1");
+            assertThat(JourneyHarness.values(h, UserJourneys.ATTRIBUTION)).extracting(Object::toString).containsExactly("p1<-c2 delay=-6000 of 1");
         }
     }
 
     @Test
     void conversionsSetOneTimerPerWindowAndForgetTheWindowWhenItFires() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h =
-                     harness(new UserJourneys(null, new KeyedConversions(5 * MIN, LATE), null))) {
+                     JourneyHarness.open(new UserJourneys(null, new KeyedConversions(5 * MIN, LATE), null, null, null))) {
             h.processElement(click("c1", MIN));
             h.processElement(click("c2", 2 * MIN));
             h.processElement(purchase("p1", 3 * MIN));
@@ -100,7 +80,7 @@ class KeyedJoinsTest {
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
             h.processWatermark(new Watermark(5 * MIN - 1));
-            assertThat(values(h, UserJourneys.CONVERSIONS)).containsExactly(new Conversion("u1", 0, 5 * MIN, 2, 1, 10.0));
+            assertThat(JourneyHarness.values(h, UserJourneys.CONVERSIONS)).containsExactly(new Conversion("u1", 0, 5 * MIN, 2, 1, 10.0));
             assertThat(h.numKeyedStateEntries()).as("the next window only").isEqualTo(1);
 
             h.processElement(click("late", 4 * MIN));

@@ -3,7 +3,6 @@ package io.clickstream.analytics;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -28,39 +27,45 @@ class UserJourneysTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> harness(boolean oneValue)
             throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new UserJourneys(oneValue, new KeyedAttribution(10 * SEC, 30 * SEC, LATE),
-                        new KeyedConversions(5 * MIN, LATE), new ClickThenPurchase(10 * MIN, LATE)),
-                e -> e.userId, Types.STRING);
-        h.getExecutionConfig().disableGenericTypes();
-        return h;
+        return JourneyHarness.create(new UserJourneys(oneValue, new KeyedAttribution(10 * SEC, 30 * SEC, LATE),
+                new KeyedConversions(5 * MIN, LATE), new ClickThenPurchase(10 * MIN, LATE),
+                new CartAbandonment(30 * MIN, LATE), new RapidPurchases(3, MIN, 1000, LATE)));
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h, String id,
                              String user, EventType type, long ts) throws Exception {
-        h.processElement(new StreamRecord<>(new ClickEvent(id, user, null, type, "/p", ts,
-                type == EventType.PURCHASE ? 12.5 : null, null, null), ts));
+        send(h, id, user, type, ts, type == EventType.PURCHASE ? 12.5 : null);
     }
 
-    /** Two users' clicks and purchases, then a watermark that leaves every journey something open. */
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h, String id,
+                             String user, EventType type, long ts, Double spend) throws Exception {
+        h.processElement(new StreamRecord<>(new ClickEvent(id, user, null, type, "/p", ts, spend, null, null), ts));
+    }
+
+    /** Four users' events, then a watermark that leaves every journey something open. */
     private static void firstHalf(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h) throws Exception {
         send(h, "a1", "u1", EventType.CLICK, MIN);
         send(h, "a2", "u2", EventType.CLICK, MIN + 5 * SEC);
         send(h, "a3", "u1", EventType.PURCHASE, MIN + 20 * SEC);
         send(h, "a4", "u1", EventType.CLICK, 2 * MIN);
+        send(h, "a5", "u4", EventType.ADD_TO_CART, MIN + SEC);              // never bought
+        send(h, "a6", "u3", EventType.PURCHASE, MIN + 15 * SEC, 400.0);    // the start of a rapid series
+        send(h, "a7", "u3", EventType.PURCHASE, MIN + 20 * SEC, 400.0);
         h.processWatermark(new Watermark(MIN + 10 * SEC));
     }
 
     private static void secondHalf(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h) throws Exception {
         send(h, "b1", "u2", EventType.PURCHASE, 2 * MIN + 10 * SEC);
         send(h, "b2", "u1", EventType.PURCHASE, 3 * MIN);
+        send(h, "b3", "u3", EventType.PURCHASE, MIN + 40 * SEC, 400.0);    // 1,200 in 25 s
         h.processWatermark(new Watermark(Long.MAX_VALUE));
     }
 
     /** Every result of every journey, as text, in the order emitted. */
     private static List<String> results(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h) {
         List<String> all = new ArrayList<>();
-        for (OutputTag<?> tag : List.of(UserJourneys.ATTRIBUTION, UserJourneys.CONVERSIONS, UserJourneys.CLICK_TO_PURCHASE)) {
+        for (OutputTag<?> tag : List.of(UserJourneys.ATTRIBUTION, UserJourneys.CONVERSIONS, UserJourneys.CLICK_TO_PURCHASE,
+                UserJourneys.CART_ABANDONED, UserJourneys.RAPID_PURCHASES)) {
             if (h.getSideOutput(tag) != null) {
                 h.getSideOutput(tag).forEach(r -> all.add(tag.getId() + ": " + r.getValue()));
             }
@@ -78,11 +83,12 @@ class UserJourneysTest {
             secondHalf(h);
             uninterrupted = results(h);
         }
-        // a3 <- a1 (attribution: b1 and b2 have no click within 30 s); u1's and u2's first five minutes; a3 <- a1,
-        // b2 <- a4, b1 <- a2 (click then purchase)
+        // a3 <- a1 (attribution: b1 and b2 have no click within 30 s); u1's, u2's and u3's first five minutes;
+        // a3 <- a1, b2 <- a4, b1 <- a2 (click then purchase); a5 (cart); a6, a7, b3 (rapid purchases)
         assertThat(uninterrupted).extracting(r -> r.substring(0, r.indexOf(':')))
-                .containsExactlyInAnyOrder("attribution", "conversions", "conversions",
-                        "click-to-purchase", "click-to-purchase", "click-to-purchase");
+                .containsExactlyInAnyOrder("attribution", "conversions", "conversions", "conversions",
+                        "click-to-purchase", "click-to-purchase", "click-to-purchase", "cart-abandoned",
+                        "rapid-purchases");
 
         OperatorSubtaskState snapshot;
         List<String> before;
@@ -116,10 +122,9 @@ class UserJourneysTest {
             snapshot = h.snapshot(1, 0);
         }
         // Attribution now runs as the interval join: its clicks and undecided purchase stay behind in the savepoint.
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new UserJourneys(oneValue, null, new KeyedConversions(5 * MIN, LATE), new ClickThenPurchase(10 * MIN, LATE)),
-                e -> e.userId, Types.STRING)) {
-            h.getExecutionConfig().disableGenericTypes();
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.create(
+                new UserJourneys(oneValue, null, new KeyedConversions(5 * MIN, LATE), new ClickThenPurchase(10 * MIN, LATE),
+                        new CartAbandonment(30 * MIN, LATE), new RapidPurchases(3, MIN, 1000, LATE)))) {
             h.initializeState(snapshot);
             h.open();
             secondHalf(h);
@@ -135,7 +140,7 @@ class UserJourneysTest {
             h.open();
             send(h, "c1", "u1", EventType.CLICK, MIN);
             send(h, "p1", "u1", EventType.PURCHASE, MIN + SEC);
-            assertThat(h.numKeyedStateEntries()).as("three journeys' lists and a window: one value").isEqualTo(1);
+            assertThat(h.numKeyedStateEntries()).as("four journeys' lists and a window: one value").isEqualTo(1);
             h.processWatermark(new Watermark(Long.MAX_VALUE));
             assertThat(h.numKeyedStateEntries()).isZero();
         }
@@ -143,7 +148,8 @@ class UserJourneysTest {
             h.open();
             send(h, "c1", "u1", EventType.CLICK, MIN);
             send(h, "p1", "u1", EventType.PURCHASE, MIN + SEC);
-            assertThat(h.numKeyedStateEntries()).as("four lists and a window map").isEqualTo(5);
+            assertThat(h.numKeyedStateEntries()).as("attribution's two lists, click → purchase's two, the cart's "
+                    + "purchase, the rapid purchases' pending, and the window map").isEqualTo(7);
         }
     }
 
@@ -175,5 +181,28 @@ class UserJourneysTest {
         assertThat(s.get(JourneyStore.ATTRIBUTION_CLICKS)).hasSize(1);
         assertThat(s.remove(0)).containsExactly(2, 0, 0);
         assertThat(s.remove(5 * MIN)).containsExactly(0, 1, 1250);
+    }
+
+    @Test
+    void aValueWrittenBeforeCartsAndRapidPurchasesJoinedReadsWithTheirListsEmpty() throws Exception {
+        ClickEvent click = new ClickEvent("c1", "u1", null, EventType.CLICK, "/p", MIN, null, null, null);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeByte(JourneyStateSerializer.FORMAT);
+        out.writeByte(4);                                  // attribution's and click → purchase's lists only
+        out.writeInt(1);
+        io.clickstream.event.ClickEventSerializer.INSTANCE.serialize(click, out);
+        out.writeInt(0);
+        out.writeInt(0);
+        out.writeInt(0);
+        out.writeInt(1);                                   // one conversion window
+        for (long v : new long[] {0, 1, 0, 0}) {
+            out.writeLong(v);
+        }
+        JourneyState read = JourneyStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(read.get(JourneyStore.ATTRIBUTION_CLICKS)).containsExactly(click);
+        for (int list = JourneyStore.OPEN_CLICKS; list < JourneyStore.LISTS; list++) {
+            assertThat(read.get(list)).isEmpty();
+        }
+        assertThat(read.remove(0)).containsExactly(1, 0, 0);
     }
 }
