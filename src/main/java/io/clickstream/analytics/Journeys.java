@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.PatternStream;
+import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -131,13 +132,9 @@ public final class Journeys {
         DataStream<ClickToPurchase> clickToPurchase;
         DataStream<ClickEvent> lateForClickToPurchase;
         if (s.clickToPurchaseWithCep) {
-            SingleOutputStreamOperator<ClickToPurchase> matches =
-                    pattern(users.keyed(clicksAndPurchases), Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE)
-                            .process(new Patterns.EmitClickToPurchase(), TypeInformation.of(ClickToPurchase.class))
-                            .uid(CLICK_TO_PURCHASE_CEP_UID).name("CEP: click then purchase");
-            if (users == UserPartitioning.ALREADY_BY_USER) {
-                chainToInput(matches);
-            }
+            SingleOutputStreamOperator<ClickToPurchase> matches = cep(users, users.keyed(clicksAndPurchases),
+                    Patterns.clickThenPurchase(s), LATE_CLICK_TO_PURCHASE, new Patterns.EmitClickToPurchase(),
+                    ClickToPurchase.class, CLICK_TO_PURCHASE_CEP_UID, "CEP: click then purchase");
             clickToPurchase = matches;
             lateForClickToPurchase = matches.getSideOutput(LATE_CLICK_TO_PURCHASE);
         } else {
@@ -147,14 +144,10 @@ public final class Journeys {
         DataStream<Alert> rapid;
         DataStream<ClickEvent> lateForRapid;
         if (s.rapidPurchasesWithCep) {
-            SingleOutputStreamOperator<Alert> matches =
-                    pattern(users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE)),
-                            Patterns.rapidPurchases(s), LATE_RAPID_PURCHASES)
-                            .process(new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), TypeInformation.of(Alert.class))
-                            .uid(RAPID_PURCHASES_UID).name("CEP: rapid purchases");
-            if (users == UserPartitioning.ALREADY_BY_USER) {
-                chainToInput(matches);
-            }
+            SingleOutputStreamOperator<Alert> matches = cep(users,
+                    users.keyed(slim(events, "rapid-purchases-input", EventType.PURCHASE)), Patterns.rapidPurchases(s),
+                    LATE_RAPID_PURCHASES, new Patterns.EmitRapidPurchases(s.rapidPurchasesThreshold), Alert.class,
+                    RAPID_PURCHASES_UID, "CEP: rapid purchases");
             rapid = matches;
             lateForRapid = matches.getSideOutput(LATE_RAPID_PURCHASES);
         } else {
@@ -165,15 +158,11 @@ public final class Journeys {
         DataStream<Alert> abandoned;
         DataStream<ClickEvent> lateForCarts;
         if (s.cartAbandonmentWithCep) {
-            SingleOutputStreamOperator<Alert> timeouts =
-                    pattern(users.keyed(slim(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE)),
-                            Patterns.cartThenPurchase(s), LATE_CARTS)
-                            .process(new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()),
-                                    TypeInformation.of(Alert.class))
-                            .uid(CART_ABANDONMENT_CEP_UID).name("CEP: cart abandonment");
-            if (users == UserPartitioning.ALREADY_BY_USER) {
-                chainToInput(timeouts);
-            }
+            SingleOutputStreamOperator<Alert> timeouts = cep(users,
+                    users.keyed(slim(events, "cart-abandonment-input", EventType.ADD_TO_CART, EventType.PURCHASE)),
+                    Patterns.cartThenPurchase(s), LATE_CARTS,
+                    new Patterns.EmitAbandonedCarts(s.cartAbandonmentTimeout.toMillis()), Alert.class,
+                    CART_ABANDONMENT_CEP_UID, "CEP: cart abandonment");
             abandoned = timeouts.getSideOutput(Patterns.EmitAbandonedCarts.ABANDONED);
             lateForCarts = timeouts.getSideOutput(LATE_CARTS);
         } else {
@@ -224,6 +213,19 @@ public final class Journeys {
         joined.uid(CONVERSIONS_UID).name("Conversions: window join clicks ⋈ purchases per user");
         nameInternalOperators(joined.getTransformation(), CONVERSIONS_UID);
         return joined;
+    }
+
+    /** A CEP pattern on {@code input} and its results, chained to its input where that is already by user. */
+    private static <T> SingleOutputStreamOperator<T> cep(UserPartitioning users, KeyedStream<ClickEvent, String> input,
+                                                         Pattern<ClickEvent, ?> pattern, OutputTag<ClickEvent> late,
+                                                         PatternProcessFunction<ClickEvent, T> emit, Class<T> type,
+                                                         String uid, String name) {
+        SingleOutputStreamOperator<T> results = pattern(input, pattern, late)
+                .process(emit, TypeInformation.of(type)).uid(uid).name(name);
+        if (users == UserPartitioning.ALREADY_BY_USER) {
+            chainToInput(results);
+        }
+        return results;
     }
 
     private static PatternStream<ClickEvent> pattern(KeyedStream<ClickEvent, String> input, Pattern<ClickEvent, ?> pattern,
