@@ -15,11 +15,11 @@ import java.util.List;
  * at or after it (the same instant counts: funnel order puts the cart first) and strictly less than the timeout
  * after it; a cart the timeout reaches first is abandoned, one alert per cart. One purchase buys every open cart.
  * So the journey keeps the user's open carts ({@link JourneyStore#OPEN_CARTS}), with an event-time timer at the
- * earliest open cart's deadline, and each purchase ({@link JourneyStore#CART_PURCHASES}) has one at its own time. At a timer, carts whose deadline has come are abandoned first (a purchase
- * stamped exactly at the deadline is too late), then the purchases of that instant buy every cart stamped at or
- * before them, and the next earliest deadline gets the timer. Timers fire in time order, so a purchase is decided
- * when every cart that could precede it has arrived. An event at or behind the watermark on arrival is late, as
- * in CEP.
+ * earliest open cart's deadline, and each purchase ({@link JourneyStore#CART_PURCHASES}; only its time is read) has
+ * one at its own time. At a timer, carts whose deadline has come are abandoned first (a purchase stamped exactly at
+ * the deadline is too late), then the purchases of that instant buy every cart stamped at or before them, and the
+ * next earliest deadline gets the timer. Timers fire in time order, so a purchase is decided when every cart that
+ * could precede it has arrived. An event at or behind the watermark on arrival is late, as in CEP.
  *
  * <p>One deadline timer per user rather than per cart: a cart's timer stayed for the whole timeout even when a
  * purchase bought the cart a minute later, so the timer service held every cart of the last 30 minutes (at 49,000
@@ -94,8 +94,9 @@ public class CartAbandonment implements Journey {
         }
         abandoned.sort(Patterns.BY_TIME_THEN_ID);
         for (ClickEvent cart : abandoned) {
-            scope.emit(UserJourneys.CART_ABANDONED, Alert.withId(cart.userId + "|" + Patterns.CART_ABANDONED + "|" + cart.eventId,
-                    Patterns.CART_ABANDONED, cart.userId, cart.ts, cart.ts + timeout, timeout, timeout, cart.url));
+            String id = cart.userId + "|" + Patterns.CART_ABANDONED + "|" + cart.eventId;
+            scope.emit(UserJourneys.CART_ABANDONED, Alert.withId(id, Patterns.CART_ABANDONED, cart.userId, cart.ts,
+                    cart.ts + timeout, timeout, timeout, cart.url));
         }
         long next = earliestDeadline(open);
         state.set(JourneyStore.OPEN_CARTS, open);

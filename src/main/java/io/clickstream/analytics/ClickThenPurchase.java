@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Click → purchase within the limit, per user, as a journey of {@link UserJourneys} with the same results as the CEP pattern
- * {@link Patterns#clickThenPurchase} (the seed's form, kept as {@code journeys.click-to-purchase=cep}).
+ * Click → purchase within the limit, per user, as a journey of {@link UserJourneys} with the same results as the CEP
+ * pattern {@link Patterns#clickThenPurchase} (the seed's form, kept as {@code journeys.click-to-purchase=cep}).
  *
  * <p>What the pattern computes, in event time: each purchase, taken in (time, funnel order, eventId) order, is
  * paired with the earliest click that is stamped after the user's previous purchase (the pattern skips past each
@@ -86,8 +86,8 @@ public class ClickThenPurchase implements Journey {
             for (ClickEvent p : due) {
                 ClickEvent click = earliestInReach(open, lastDecided, p);
                 if (click != null) {
-                    scope.emit(UserJourneys.CLICK_TO_PURCHASE, new ClickToPurchase(p.eventId, p.userId, click.eventId, click.url, click.ts, p.ts,
-                            p.spend == null ? 0 : p.spend));
+                    scope.emit(UserJourneys.CLICK_TO_PURCHASE, new ClickToPurchase(p.eventId, p.userId, click.eventId,
+                            click.url, click.ts, p.ts, p.spend == null ? 0 : p.spend));
                 }
                 lastDecided = p.ts;
             }

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Click → purchase attribution per user as a journey of {@link UserJourneys}, with the same rows as Flink's interval join followed
- * by {@link AttributionJoin.ChooseClick} (kept as {@code journeys.attribution=interval-join}).
+ * Click → purchase attribution per user as a journey of {@link UserJourneys}, with the same rows as Flink's interval
+ * join followed by {@link AttributionJoin.ChooseClick} (kept as {@code journeys.attribution=interval-join}).
  *
  * <p>What the join computes: for each purchase, every click of the user stamped from {@code max delay} before it to
  * {@code clock skew} after it (both inclusive) is a candidate; once the watermark passes {@code purchase + clock

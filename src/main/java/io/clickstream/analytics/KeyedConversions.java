@@ -6,13 +6,13 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Conversions per user and tumbling window as a journey of {@link UserJourneys}, with the same rows as the window co-group of
- * clicks and purchases ({@link Conversions.Count}, kept as {@code journeys.conversions=window-join}).
+ * Conversions per user and tumbling window as a journey of {@link UserJourneys}, with the same rows as the window
+ * co-group of clicks and purchases ({@link Conversions.Count}, kept as {@code journeys.conversions=window-join}).
  *
- * <p>What the co-group computes: per user and window, the clicks, the purchases and their spend, emitted once when
- * the watermark reaches the window's last millisecond, for every window with at least one of either. Here each
- * open window is three counters under the user ({@link JourneyStore#count}), with one event-time timer at its last millisecond, set by
- * its first event. An event whose window the watermark has already reached is late (as {@link OnTime} decides for
+ * <p>What the co-group computes: per user and window, the clicks, the purchases and their spend, emitted once when the
+ * watermark reaches the window's last millisecond, for every window with at least one of either. Here each open window
+ * is three counters under the user ({@link JourneyStore#count}), with one event-time timer at its last millisecond, set
+ * by its first event. An event whose window the watermark has already reached is late (as {@link OnTime} decides for
  * the co-group) and goes to {@code late}.
  *
  * <p>Cheaper than the co-group: that shuffles every click and purchase to a window operator of its own and keeps

@@ -43,12 +43,11 @@ public class UserJourneys extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<ClickEvent, Void>, Triggerable<String, Integer>, Journey.Scope {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<Attribution> ATTRIBUTION = new OutputTag<>("attribution", TypeInformation.of(Attribution.class));
-    public static final OutputTag<Conversion> CONVERSIONS = new OutputTag<>("conversions", TypeInformation.of(Conversion.class));
-    public static final OutputTag<ClickToPurchase> CLICK_TO_PURCHASE =
-            new OutputTag<>("click-to-purchase", TypeInformation.of(ClickToPurchase.class));
-    public static final OutputTag<Alert> CART_ABANDONED = new OutputTag<>("cart-abandoned", TypeInformation.of(Alert.class));
-    public static final OutputTag<Alert> RAPID_PURCHASES = new OutputTag<>("rapid-purchases", TypeInformation.of(Alert.class));
+    public static final OutputTag<Attribution> ATTRIBUTION = output("attribution", Attribution.class);
+    public static final OutputTag<Conversion> CONVERSIONS = output("conversions", Conversion.class);
+    public static final OutputTag<ClickToPurchase> CLICK_TO_PURCHASE = output("click-to-purchase", ClickToPurchase.class);
+    public static final OutputTag<Alert> CART_ABANDONED = output("cart-abandoned", Alert.class);
+    public static final OutputTag<Alert> RAPID_PURCHASES = output("rapid-purchases", Alert.class);
 
     private static final int ATTRIBUTION_JOURNEY = 0;
     private static final int CONVERSIONS_JOURNEY = 1;
@@ -83,6 +82,10 @@ public class UserJourneys extends AbstractStreamOperator<Void>
         journeys[RAPID_PURCHASES_JOURNEY] = rapidPurchases;
         this.oneValue = oneValue;
         this.chainingStrategy = ChainingStrategy.ALWAYS;
+    }
+
+    private static <T> OutputTag<T> output(String id, Class<T> type) {
+        return new OutputTag<>(id, TypeInformation.of(type));
     }
 
     /** Whether the user's state is one value (after open). */
