@@ -61,14 +61,12 @@ class UserJourneysTest {
         h.processWatermark(new Watermark(Long.MAX_VALUE));
     }
 
-    /** Every result of every journey, as text, in the order emitted. */
+    /** Every result of every journey, as text, each output's in the order emitted. */
     private static List<String> results(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h) {
         List<String> all = new ArrayList<>();
         for (OutputTag<?> tag : List.of(UserJourneys.ATTRIBUTION, UserJourneys.CONVERSIONS, UserJourneys.CLICK_TO_PURCHASE,
                 UserJourneys.CART_ABANDONED, UserJourneys.RAPID_PURCHASES)) {
-            if (h.getSideOutput(tag) != null) {
-                h.getSideOutput(tag).forEach(r -> all.add(tag.getId() + ": " + r.getValue()));
-            }
+            JourneyHarness.values(h, tag).forEach(v -> all.add(tag.getId() + ": " + v));
         }
         return all;
     }
