@@ -3,6 +3,7 @@ package io.clickstream.analytics;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -23,8 +24,8 @@ import org.apache.flink.util.OutputTag;
  *           ├─ purchases ─▶ keyBy user ─┬─ sliding 5 min / 1 min spend ─▶ HIGH_SPEND_5M ─┐
  *           │                           ├─ running spend (TTL) ────────▶ user_spend      ├─▶ alerts
  *           │                           └─ global window, count N ─────▶ PURCHASE_MILESTONE
- *           ├─ keyBy user ─▶ sessions (dynamic gap) ─────────────────────▶ sessions      │
- *           └─ keyBy user ─▶ inactivity timer ─────────────────────────▶ inactive-5m ───┘
+ *           └─ keyBy user ─▶ activity ─┬─ sessions (dynamic gap) ──────────▶ sessions      │
+ *                                      └─ inactivity timer ────────────────▶ inactive-5m ───┘
  *   events too late even for the allowed lateness, per analysis ──────────▶ late
  * </pre>
  */
@@ -32,10 +33,10 @@ public final class Analytics {
     public static final String PAGEVIEWS_UID = "pageviews-per-url";
     public static final String HIGH_SPEND_UID = "high-spend-detector";
     public static final String HIGH_SPEND_NAIVE_UID = "high-spend-detector-naive";
-    public static final String SESSIONS_UID = "sessions-per-user-keyed";
+    /** Sessions and inactivity ({@link UserActivity}). */
+    public static final String ACTIVITY_UID = "user-activity";
     public static final String SESSION_WINDOWS_UID = "sessions-per-user";
     public static final String RUNNING_SPEND_UID = "running-spend-per-user";
-    public static final String INACTIVITY_UID = "inactivity-per-user";
     public static final String MILESTONES_UID = "purchase-milestones";
 
     static final OutputTag<ClickEvent> LATE_PAGEVIEWS = new OutputTag<>("late-pageviews", TypeInformation.of(ClickEvent.class));
@@ -73,10 +74,12 @@ public final class Analytics {
                 .uid("purchases").name("Purchases");
         SingleOutputStreamOperator<Alert> highSpend = s.naiveHighSpend
                 ? highSpendNaive(users.keyed(purchases), s) : highSpendSliced(users.keyed(purchases), s);
-        SingleOutputStreamOperator<SessionSummary> sessions = sessions(users.keyed(events), s);
+        SingleOutputStreamOperator<Void> activity = activity(users.keyed(events), s);
+        SingleOutputStreamOperator<SessionSummary> sessionWindows = s.sessionWindows ? sessionWindows(users.keyed(events), s) : null;
+        DataStream<SessionSummary> sessions = sessionWindows != null ? sessionWindows : activity.getSideOutput(UserActivity.SESSIONS);
 
         DataStream<Alert> alerts = highSpend
-                .union(inactivity(users.keyed(events), s), milestones(users.keyed(purchases), s))
+                .union(activity.getSideOutput(UserActivity.INACTIVITY), milestones(users.keyed(purchases), s))
                 .map(new Counted.Alerts()).uid("count-alerts").name("Count alerts");
 
         long pageviewSize = s.pageviewsWindow.toMillis();
@@ -89,7 +92,7 @@ public final class Analytics {
                         // The last sliding window that held the purchase: the one starting in its slide.
                         .map(new Counted.TooLate(HighSpend.ANALYSIS, e -> window(e.ts, spendSize, spendSlide)))
                         .uid("late-high-spend").name("Too late for high spend"),
-                       sessions.getSideOutput(LATE_SESSIONS)
+                       (sessionWindows != null ? sessionWindows : activity).getSideOutput(LATE_SESSIONS)
                         .map(new Counted.TooLate(Sessions.ANALYSIS, sessionWindow(s)))
                         .uid("late-sessions").name("Too late for sessions"));
 
@@ -123,14 +126,19 @@ public final class Analytics {
                 .uid(HIGH_SPEND_NAIVE_UID).name("High spend (sliding windows)");
     }
 
-    static SingleOutputStreamOperator<SessionSummary> sessions(KeyedStream<ClickEvent, String> events, AnalyticsSettings s) {
-        Sessions.Gap gap = new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase);
-        if (!s.sessionWindows) {
-            return events.process(new KeyedSessions(gap, s.allowedLateness, LATE_SESSIONS))
-                    .uid(SESSIONS_UID).name("Sessions per user");
-        }
+    /** Sessions (unless they run as Flink's windows) and inactivity: the per-user analyses of every event. */
+    static SingleOutputStreamOperator<Void> activity(KeyedStream<ClickEvent, String> events, AnalyticsSettings s) {
+        KeyedSessions sessions = s.sessionWindows ? null : new KeyedSessions(
+                new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase), s.allowedLateness, LATE_SESSIONS);
+        InactivityAlert inactivity = new InactivityAlert(s.inactivityTimeout, s.inactivityInEventTime, s.inactivityCode());
+        return events.transform("UserActivity", Types.VOID, new UserActivity(sessions, inactivity))
+                .uid(ACTIVITY_UID).name(sessions == null ? "Inactivity per user" : "Sessions and inactivity per user");
+    }
+
+    /** The seed's form of sessions: Flink's session windows with a dynamic gap. */
+    static SingleOutputStreamOperator<SessionSummary> sessionWindows(KeyedStream<ClickEvent, String> events, AnalyticsSettings s) {
         return events
-                .window(EventTimeSessionWindows.withDynamicGap(gap))
+                .window(EventTimeSessionWindows.withDynamicGap(new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase)))
                 .allowedLateness(s.allowedLateness)
                 .sideOutputLateData(LATE_SESSIONS)
                 .aggregate(new Sessions.Summarize(), new Sessions.EmitSession())
@@ -139,12 +147,6 @@ public final class Analytics {
 
     static SingleOutputStreamOperator<UserSpend> runningSpend(KeyedStream<ClickEvent, String> purchases, AnalyticsSettings s) {
         return purchases.process(new RunningSpend(s.spendTtl)).uid(RUNNING_SPEND_UID).name("Running spend per user");
-    }
-
-    static SingleOutputStreamOperator<Alert> inactivity(KeyedStream<ClickEvent, String> events, AnalyticsSettings s) {
-        return events
-                .process(new InactivityAlert(s.inactivityTimeout, s.inactivityInEventTime, s.inactivityCode()))
-                .uid(INACTIVITY_UID).name("Inactivity per user");
     }
 
     static SingleOutputStreamOperator<Alert> milestones(KeyedStream<ClickEvent, String> purchases, AnalyticsSettings s) {

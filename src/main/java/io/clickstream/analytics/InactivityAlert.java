@@ -1,19 +1,14 @@
 package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
+import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Seed 3.2: an alert when a user has sent no event for the timeout. In event time by default, so a replay
- * raises the same alerts; in processing time when configured. An out-of-order event older than the latest one
- * never moves the deadline back.
+ * Seed 3.2: an alert when a user has sent no event for the timeout, kept in the user's {@link ActivityState}.
+ * Runs in {@link UserActivity}. In event time by default, so a replay raises the same alerts; in processing time
+ * when configured. An out-of-order event older than the latest one never moves the deadline back.
  *
  * <p>In event time the deadline (latest event time + timeout) moves with nearly every event, but the timer does
  * not: one timer per user stays where it was set, and when it fires before the deadline it is set again for the
@@ -21,16 +16,13 @@ import java.time.Duration;
  * costs one state read, once per timeout of activity. In processing time each event moves the timer to now +
  * timeout, as there is no watermark to fire it early against.
  */
-public class InactivityAlert extends KeyedProcessFunction<String, ClickEvent, Alert> {
-    private static final long serialVersionUID = 1L;
+public class InactivityAlert implements Serializable {
+    private static final long serialVersionUID = 2L;
+    private static final long NONE = ActivityState.NONE;
 
     private final long timeout;
     private final boolean eventTime;
     private final String code;
-    /** Latest event time seen for the user. */
-    private transient ValueState<Long> lastSeen;
-    /** The registered timer: in event time at or before the deadline, in processing time at it. */
-    private transient ValueState<Long> timer;
 
     public InactivityAlert(Duration timeout, boolean eventTime, String code) {
         this.timeout = timeout.toMillis();
@@ -38,69 +30,59 @@ public class InactivityAlert extends KeyedProcessFunction<String, ClickEvent, Al
         this.code = code;
     }
 
-    @Override
-    public void open(OpenContext openContext) {
-        lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
-        timer = getRuntimeContext().getState(new ValueStateDescriptor<>("inactivity-timer", Types.LONG));
+    boolean inEventTime() {
+        return eventTime;
     }
 
-    @Override
-    public void processElement(ClickEvent e, Context ctx, Collector<Alert> out) throws Exception {
-        if (eventTime) {
-            onEventTimeEvent(e, ctx, out);
+    void onEvent(ClickEvent e, ActivityState user, UserActivity scope) {
+        if (!eventTime) {
+            user.lastSeen = user.lastSeen == NONE ? e.ts : Math.max(user.lastSeen, e.ts);
+            long due = scope.now() + timeout;
+            if (user.inactivityTimer == due) {
+                return;
+            }
+            if (user.inactivityTimer != NONE) {
+                scope.deleteInactivityTimer(user.inactivityTimer);
+            }
+            scope.inactivityTimer(due);
+            user.inactivityTimer = due;
             return;
         }
-        Long previous = lastSeen.value();
-        lastSeen.update(previous == null ? e.ts : Math.max(previous, e.ts));
-        Long pending = timer.value();
-        long due = ctx.timerService().currentProcessingTime() + timeout;
-        if (pending != null && pending == due) {
-            return;
-        }
-        if (pending != null) {
-            ctx.timerService().deleteProcessingTimeTimer(pending);
-        }
-        ctx.timerService().registerProcessingTimeTimer(due);
-        timer.update(due);
-    }
-
-    private void onEventTimeEvent(ClickEvent e, Context ctx, Collector<Alert> out) throws Exception {
-        Long previous = lastSeen.value();
-        if (previous != null && e.ts >= previous + timeout) {
+        if (user.lastSeen != NONE && e.ts >= user.lastSeen + timeout) {
             // The user was already inactive for the timeout before this event: the alert is due whether or not
             // the watermark (the slowest parallel input) has reached the deadline yet.
-            ctx.timerService().deleteEventTimeTimer(timer.value());
-            fire(ctx.getCurrentKey(), previous + timeout, out);
-            previous = null;
+            scope.deleteInactivityTimer(user.inactivityTimer);
+            fire(user, user.lastSeen + timeout, scope);
         }
-        long latest = previous == null ? e.ts : Math.max(previous, e.ts);
-        if (previous == null || latest != previous) {
-            lastSeen.update(latest);
-        }
-        if (previous == null) {
-            ctx.timerService().registerEventTimeTimer(latest + timeout);
-            timer.update(latest + timeout);
+        if (user.lastSeen == NONE) {
+            user.lastSeen = e.ts;
+            user.inactivityTimer = e.ts + timeout;
+            scope.inactivityTimer(user.inactivityTimer);
+        } else if (e.ts > user.lastSeen) {
+            user.lastSeen = e.ts;
         }
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    void onTimer(long timestamp, ActivityState user, UserActivity scope) {
+        if (user.lastSeen == NONE || timestamp != user.inactivityTimer) {
+            return;   // a timer of the other time domain, left from before the setting changed
+        }
         if (eventTime) {
-            long deadline = lastSeen.value() + timeout;
+            long deadline = user.lastSeen + timeout;
             if (timestamp < deadline) {
                 // Set before the user's later events: wait for the deadline they moved it to.
-                ctx.timerService().registerEventTimeTimer(deadline);
-                timer.update(deadline);
+                scope.inactivityTimer(deadline);
+                user.inactivityTimer = deadline;
                 return;
             }
         }
-        fire(ctx.getCurrentKey(), timestamp, out);
+        fire(user, timestamp, scope);
     }
 
     /** Event time: the alert's time is the moment inactivity was established; processing time: the wall clock. */
-    private void fire(String user, long at, Collector<Alert> out) throws Exception {
-        out.collect(new Alert(code, user, lastSeen.value(), at, timeout, timeout, 0));
-        lastSeen.clear();
-        timer.clear();
+    private void fire(ActivityState user, long at, UserActivity scope) {
+        scope.inactivityAlert(new Alert(code, scope.user(), user.lastSeen, at, timeout, timeout, 0));
+        user.lastSeen = NONE;
+        user.inactivityTimer = NONE;
     }
 }

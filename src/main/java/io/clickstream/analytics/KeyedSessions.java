@@ -1,45 +1,38 @@
 package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * User sessions as a keyed function, with the same output as Flink's event-time session windows with a dynamic
- * gap, allowed lateness and the default event-time trigger ({@code analytics.sessions=windows}).
+ * User sessions kept in the user's {@link ActivityState}, with the same output as Flink's event-time session
+ * windows with a dynamic gap, allowed lateness and the default event-time trigger ({@code analytics.sessions=windows}).
+ * Runs in {@link UserActivity}.
  *
- * <p>What those windows compute, and how this function does it: an event at {@code ts} opens the window
+ * <p>What those windows compute, and how this does it: an event at {@code ts} opens the window
  * {@code [ts, ts + gap)}; windows that touch or overlap merge into one, and one session is one window. A window
  * fires when the watermark reaches its last millisecond ({@code end - 1}), at once if it is already there when an
  * event lands in it (a revision), and is dropped {@code allowed lateness} after that; an event whose own window
- * is already past that point, and touches no open one, is too late. So the function keeps the user's open
- * sessions (usually one) in one value, and one event-time timer at or before the earliest moment a session is
- * due to fire or to be dropped. Flink's window operator re-reads and rewrites the user's window set, merges
- * accumulators and moves two timers on every event; here an event that extends a session moves no timer: the
- * timer, when it comes, finds the session longer and is set again for its new end.
+ * is already past that point, and touches no open one, is too late. So the user's open sessions (usually one)
+ * are kept with one event-time timer at or before the earliest moment a session is due to fire or to be dropped.
+ * Flink's window operator re-reads and rewrites the user's window set, merges accumulators and moves two timers
+ * on every event; here an event that extends a session moves no timer: the timer, when it comes, finds the
+ * session longer and is set again for its new end.
  *
- * <p>The revision of a firing is counted per session start in the map state {@code session-firings}
- * ({@link Sessions#firings}), as the windows form does ({@link Sessions#nextRevision}). A count is removed when its session is dropped, or when its key stops being a
- * session's start (an earlier event, or a merge into an earlier session): no later session can start there,
- * since that time lies inside this one until it is dropped, and then any event there is too late.
+ * <p>The revision of a firing is counted per session start, as the windows form does in keyed state
+ * ({@link Sessions#nextRevision}); here the count is the session's own. It starts again at 0 when the session's
+ * start moves earlier (a new start has never fired), and a merge keeps the earlier session's, as the windows form,
+ * which counts by first event time: the merged session starts where the earlier one did.
  */
-public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, SessionSummary> {
-    private static final long serialVersionUID = 1L;
+public class KeyedSessions implements Serializable {
+    private static final long serialVersionUID = 2L;
     private static final Sessions.Summarize SUMMARIZE = new Sessions.Summarize();
 
     private final Sessions.Gap gap;
     private final long lateness;
     private final OutputTag<ClickEvent> late;
-    private transient ValueState<OpenSessions> open;
-    private transient MapState<Long, Integer> firings;
 
     public KeyedSessions(Sessions.Gap gap, Duration allowedLateness, OutputTag<ClickEvent> late) {
         this.gap = gap;
@@ -47,19 +40,12 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
         this.late = late;
     }
 
-    /** A user's open sessions, by start, and the earliest event-time timer set for them. */
-    public static class OpenSessions {
-        public Session[] sessions = new Session[0];
-        /** The earliest timer set and not yet fired ({@code Long.MAX_VALUE}: none). */
-        public long timerAt = Long.MAX_VALUE;
-
-        public OpenSessions() {}
-    }
-
-    /** One open session: its window {@code [start, end)}, totals, and whether its firing is still to come. */
+    /** One open session: its window {@code [start, end)}, totals, and its next firing. */
     public static class Session extends Sessions.Totals {
         public long start;
         public long end;
+        /** The revision of the session's next firing: how often it has fired under its current start. */
+        public int revision;
         public boolean firePending;
 
         public Session() {}
@@ -67,22 +53,23 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
         long maxTimestamp() {
             return end - 1;
         }
+
+        Session copy() {
+            Session c = new Session();
+            c.absorb(this);
+            c.start = start;
+            c.end = end;
+            c.revision = revision;
+            c.firePending = firePending;
+            return c;
+        }
     }
 
-    @Override
-    public void open(OpenContext openContext) {
-        open = getRuntimeContext().getState(new ValueStateDescriptor<>("open-sessions", TypeInformation.of(OpenSessions.class)));
-        firings = getRuntimeContext().getMapState(Sessions.firings(false));
-    }
-
-    @Override
-    public void processElement(ClickEvent e, Context ctx, Collector<SessionSummary> out) throws Exception {
-        long ts = ctx.timestamp();
-        long wm = ctx.timerService().currentWatermark();
+    void onEvent(ClickEvent e, long ts, ActivityState user, UserActivity scope) {
+        long wm = scope.watermark();
         long start = ts;
         long end = ts + gap.extract(e);
-        OpenSessions user = open.value();
-        Session[] sessions = user == null ? new Session[0] : user.sessions;
+        Session[] sessions = user.sessions;
 
         // The open sessions are disjoint and sorted; those the new window touches are consecutive.
         int first = 0;
@@ -94,10 +81,9 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
             last++;
         }
         Session s;
-        long startBefore = Long.MIN_VALUE;   // an existing session's first event time, the key of its count
         if (first == last) {
             if (cleanupTime(end - 1) <= wm) {
-                ctx.output(late, e);
+                scope.late(late, e);
                 return;
             }
             s = new Session();
@@ -106,73 +92,57 @@ public class KeyedSessions extends KeyedProcessFunction<String, ClickEvent, Sess
             sessions = insert(sessions, first, s);
         } else {
             s = sessions[first];
-            startBefore = s.first;
             for (int i = first + 1; i < last; i++) {
-                firings.remove(sessions[i].first);
-                s.absorb(sessions[i]);
+                s.absorb(sessions[i]);                        // its count goes: its start is inside this one now
                 s.end = Math.max(s.end, sessions[i].end);   // sessions are sorted: the start stays the first's
             }
             s.start = Math.min(s.start, start);
             s.end = Math.max(s.end, end);
             sessions = remove(sessions, first + 1, last);
+            if (e.ts < s.first) {
+                s.revision = 0;   // a new first event time: a session that never fired, in the windows form's count
+            }
         }
         SUMMARIZE.add(e, s);
-        if (startBefore != Long.MIN_VALUE && s.first != startBefore) {
-            firings.remove(startBefore);
-        }
         // As the event-time trigger: a session the watermark has passed fires now (a revision), others on time.
         s.firePending = s.maxTimestamp() > wm;
         if (!s.firePending) {
-            fire(ctx.getCurrentKey(), s, out);
-        }
-
-        if (user == null) {
-            user = new OpenSessions();
+            fire(s, scope);
         }
         user.sessions = sessions;
         long due = nextDue(sessions);
-        if (due < user.timerAt) {
-            ctx.timerService().registerEventTimeTimer(due);
-            user.timerAt = due;
+        if (due < user.sessionTimer) {
+            scope.sessionTimer(due);
+            user.sessionTimer = due;
         }
-        open.update(user);
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionSummary> out) throws Exception {
-        OpenSessions user = open.value();
-        if (user == null) {
-            return;  // a timer set before its sessions were extended and then dropped
-        }
-        long wm = ctx.timerService().currentWatermark();
+    void onTimer(ActivityState user, UserActivity scope) {
+        long wm = scope.watermark();
         Session[] sessions = user.sessions;
+        if (sessions.length == 0) {
+            return;   // a timer set before its sessions were extended and then dropped
+        }
         int kept = 0;
         for (Session s : sessions) {
             if (s.firePending && s.maxTimestamp() <= wm) {
                 s.firePending = false;
-                fire(ctx.getCurrentKey(), s, out);
+                fire(s, scope);
             }
-            if (cleanupTime(s.maxTimestamp()) <= wm) {
-                firings.remove(s.first);   // the key of Sessions.nextRevision
-            } else {
+            if (cleanupTime(s.maxTimestamp()) > wm) {
                 sessions[kept++] = s;
             }
         }
-        if (kept == 0) {
-            open.clear();
-            return;
-        }
-        if (kept < sessions.length) {
-            user.sessions = remove(sessions, kept, sessions.length);
-        }
+        user.sessions = kept == 0 ? ActivityState.NO_SESSIONS : remove(sessions, kept, sessions.length);
         // Timers fire in time order, so no earlier one is pending; a later one left from before may still come.
-        user.timerAt = nextDue(user.sessions);
-        ctx.timerService().registerEventTimeTimer(user.timerAt);
-        open.update(user);
+        user.sessionTimer = nextDue(user.sessions);
+        if (user.sessionTimer != Long.MAX_VALUE) {
+            scope.sessionTimer(user.sessionTimer);
+        }
     }
 
-    private void fire(String userId, Session s, Collector<SessionSummary> out) throws Exception {
-        out.collect(Sessions.summary(userId, s, s.end, Sessions.nextRevision(firings, s)));
+    private static void fire(Session s, UserActivity scope) {
+        scope.session(Sessions.summary(scope.user(), s, s.end, s.revision++));
     }
 
     /** When a session is dropped: {@code allowed lateness} after its last millisecond, as Flink's window operator. */
