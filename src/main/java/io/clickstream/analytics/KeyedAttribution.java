@@ -50,12 +50,19 @@ public class KeyedAttribution implements Journey {
             return;
         }
         if (e.type == EventType.CLICK) {
-            scope.state().add(JourneyStore.ATTRIBUTION_CLICKS, e);
+            JourneyStore state = scope.state();
             // Dropped at a timer once no purchase can reach it; rounded up to a tenth of the delay on the user's own
             // grid (UserTimers), so a user's clicks share a few timers and users' timers do not all fire at once.
             // (Which clicks are candidates is decided by their times, not by this.)
-            long slack = Math.max(1, maxDelay / 10);
-            scope.timer(UserTimers.roundUp(unneededAt(e), slack, scope.user()));
+            String user = scope.user();
+            long timer = dropTimer(e, user);
+            // A listed click's drop timer has not fired yet (it would have dropped the click), so when the user's
+            // last listed click shares it, it is set: on the heap that look saves the timer service's lookup.
+            ClickEvent last = state.onHeap() ? state.last(JourneyStore.ATTRIBUTION_CLICKS) : null;
+            if (last == null || dropTimer(last, user) != timer) {
+                scope.timer(timer);
+            }
+            state.add(JourneyStore.ATTRIBUTION_CLICKS, e);
         } else {
             scope.state().add(JourneyStore.ATTRIBUTION_PURCHASES, e);
             scope.timer(e.ts + clockSkew + 1);
@@ -102,6 +109,11 @@ public class KeyedAttribution implements Journey {
         if (keep.size() != recent.size()) {
             state.set(JourneyStore.ATTRIBUTION_CLICKS, keep);
         }
+    }
+
+    /** The timer that drops {@code click}: a tenth of the delay on the user's grid, at or after it is unneeded. */
+    private long dropTimer(ClickEvent click, String user) {
+        return UserTimers.roundUp(unneededAt(click), Math.max(1, maxDelay / 10), user);
     }
 
     /**

@@ -31,8 +31,8 @@ class KeyedJoinsTest {
 
     @Test
     void attributionClicksShareATimerPerTenthOfTheDelayAndNothingStaysAfterTheWatermarkPasses() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h =
-                     JourneyHarness.open(new UserJourneys(new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null, null, null))) {
+        CountingTimers timers = new CountingTimers(true, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(timers)) {
             // Each click is unneeded 40,001 ms after its time (delay + skew + 1); u1's 3 s grid has a slot here:
             long slot = UserTimers.roundUp(41_901, 3 * SEC, "u1");
             long c3 = slot - 40_001;
@@ -40,6 +40,7 @@ class KeyedJoinsTest {
             h.processElement(click("c2", c3 - 400));
             h.processElement(click("c3", c3));
             assertThat(h.numEventTimeTimers()).as("three clicks, one timer").isEqualTo(1);
+            assertThat(timers.eventTimeRegistrations).as("c2 and c3 find c1 listed, with their timer").isEqualTo(1);
             h.processElement(purchase("p1", 20 * SEC));
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
@@ -51,6 +52,18 @@ class KeyedJoinsTest {
             h.processWatermark(new Watermark(slot));  // the clicks' shared timer
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void inRocksDbEveryAttributionClickRegistersItsTimer() throws Exception {
+        // A look at the last listed click would read the whole list there.
+        CountingTimers timers = new CountingTimers(false, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(timers)) {
+            h.processElement(click("c1", SEC));
+            h.processElement(click("c2", SEC));
+            assertThat(timers.eventTimeRegistrations).isEqualTo(2);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
         }
     }
 
