@@ -15,8 +15,8 @@ import java.util.List;
  * at or after it (the same instant counts: funnel order puts the cart first) and strictly less than the timeout
  * after it; a cart the timeout reaches first is abandoned, one alert per cart. One purchase buys every open cart.
  * So the journey keeps the user's open carts ({@link JourneyStore#OPEN_CARTS}), with an event-time timer at the
- * earliest open cart's deadline, and each purchase ({@link JourneyStore#CART_PURCHASES}; only its time is read) has
- * one at its own time. At a timer, carts whose deadline has come are abandoned first (a purchase stamped exactly at
+ * earliest open cart's deadline, and each purchase (of the operator's pending purchases; only its time is read) is
+ * decided at its own time ({@link Scope#duePurchases}). At a timer, carts whose deadline has come are abandoned first (a purchase stamped exactly at
  * the deadline is too late), then the purchases of that instant buy every cart stamped at or before them, and the
  * next earliest deadline gets the timer. Timers fire in time order, so a purchase is decided when every cart that
  * could precede it has arrived. An event at or behind the watermark on arrival is late, as in CEP.
@@ -54,29 +54,16 @@ public class CartAbandonment implements Journey {
                 scope.timer(deadline);
             }
             state.add(JourneyStore.OPEN_CARTS, e);
-        } else {
-            // Only its time matters; purchases of one instant share a timer.
-            state.add(JourneyStore.CART_PURCHASES, e);
-            scope.timer(e.ts);
         }
+        // A purchase waits with the others the watermark has not reached (JourneyStore.PENDING_PURCHASES).
     }
 
     @Override
     public void onTimer(long time, Scope scope) throws Exception {
         JourneyStore state = scope.state();
         long boughtUpTo = Long.MIN_VALUE;
-        List<ClickEvent> later = new ArrayList<>();
-        boolean due = false;
-        for (ClickEvent p : state.get(JourneyStore.CART_PURCHASES)) {
-            if (p.ts <= time) {
-                boughtUpTo = Math.max(boughtUpTo, p.ts);
-                due = true;
-            } else {
-                later.add(p);
-            }
-        }
-        if (due) {
-            state.set(JourneyStore.CART_PURCHASES, later);
+        for (ClickEvent p : scope.duePurchases()) {
+            boughtUpTo = Math.max(boughtUpTo, p.ts);
         }
         List<ClickEvent> open = new ArrayList<>();
         List<ClickEvent> abandoned = new ArrayList<>();

@@ -16,9 +16,9 @@ import java.util.List;
  * paired with the earliest click that is stamped after the user's previous purchase (the pattern skips past each
  * match; a purchase without a click in reach had no click left that a later one could use), not after the
  * purchase itself, and strictly less than the limit before it. So the function keeps the user's clicks not yet
- * used or out of reach ({@link JourneyStore#OPEN_CLICKS}), and the purchases the watermark has not reached
- * ({@link JourneyStore#PENDING_PURCHASES}); a purchase is decided by an event-time
- * timer at its own time, when every click that could precede it has arrived (anything later would be behind the
+ * used or out of reach ({@link JourneyStore#OPEN_CLICKS}), while the purchases the watermark has not reached wait
+ * in the operator's list ({@link JourneyStore#PENDING_PURCHASES}); a purchase is decided by an event-time
+ * timer at its own time ({@link Scope#duePurchases}), when every click that could precede it has arrived (anything later would be behind the
  * watermark). An event at or behind the watermark on arrival is late, as in CEP, and goes to {@code late}.
  *
  * <p>Cheaper than CEP for this pattern: CEP keeps every event in a per-timestamp buffer and runs an automaton over
@@ -59,10 +59,8 @@ public class ClickThenPurchase implements Journey {
                 scope.timer(timer);
             }
             state.add(JourneyStore.OPEN_CLICKS, e);
-        } else {
-            state.add(JourneyStore.PENDING_PURCHASES, e);
-            scope.timer(e.ts);
         }
+        // A purchase waits with the others the watermark has not reached (JourneyStore.PENDING_PURCHASES).
     }
 
     /**
@@ -72,16 +70,11 @@ public class ClickThenPurchase implements Journey {
     @Override
     public void onTimer(long time, Scope scope) throws Exception {
         JourneyStore state = scope.state();
-        List<ClickEvent> due = new ArrayList<>();
-        List<ClickEvent> later = new ArrayList<>();
-        for (ClickEvent p : state.get(JourneyStore.PENDING_PURCHASES)) {
-            (p.ts <= time ? due : later).add(p);
-        }
+        List<ClickEvent> due = scope.duePurchases();
         List<ClickEvent> open = new ArrayList<>();
         state.get(JourneyStore.OPEN_CLICKS).forEach(open::add);
         long lastDecided = Long.MIN_VALUE;
         if (!due.isEmpty()) {
-            due.sort(Patterns.BY_TIME_THEN_ID);
             open.sort(Patterns.BY_TIME_THEN_ID);
             for (ClickEvent p : due) {
                 ClickEvent click = earliestInReach(open, lastDecided, p);
@@ -91,7 +84,6 @@ public class ClickThenPurchase implements Journey {
                 }
                 lastDecided = p.ts;
             }
-            state.set(JourneyStore.PENDING_PURCHASES, later);
         }
         List<ClickEvent> keep = new ArrayList<>();
         for (ClickEvent c : open) {

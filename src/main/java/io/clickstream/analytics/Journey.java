@@ -4,6 +4,7 @@ import io.clickstream.event.ClickEvent;
 import org.apache.flink.util.OutputTag;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * One of the per-user journeys {@link UserJourneys} runs over the current user's events and state; its timers and
@@ -22,6 +23,12 @@ public interface Journey extends Serializable {
         long watermark();
 
         JourneyStore state();
+
+        /**
+         * At a timer: the user's purchases the watermark has reached and no timer has decided yet, in (time, event
+         * id) order, which every journey that decides purchases at their time decides now; otherwise empty.
+         */
+        List<ClickEvent> duePurchases();
 
         /** An event-time timer for the journey that is running. */
         void timer(long time);

@@ -4,7 +4,9 @@ import io.clickstream.event.ClickEvent;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One user's state in {@link UserJourneys} on the heap backend: the events each journey keeps (lists, by
@@ -98,6 +100,43 @@ public final class JourneyState {
             }
         }
         return -1;
+    }
+
+    /**
+     * {@code pending} with the events of {@code earlier} it lacks (by event id), in order; null when the earlier
+     * lists are empty. See {@link JourneyStore#mergeEarlierPendingPurchases}.
+     */
+    @SafeVarargs
+    static List<ClickEvent> union(Iterable<ClickEvent> pending, Iterable<ClickEvent>... earlier) {
+        List<ClickEvent> merged = null;
+        Set<String> ids = null;
+        for (Iterable<ClickEvent> list : earlier) {
+            for (ClickEvent e : list) {
+                if (merged == null) {
+                    merged = new ArrayList<>();
+                    ids = new HashSet<>();
+                    for (ClickEvent p : pending) {
+                        merged.add(p);
+                        ids.add(p.eventId);
+                    }
+                }
+                if (ids.add(e.eventId)) {
+                    merged.add(e);
+                }
+            }
+        }
+        return merged;
+    }
+
+    /** {@link JourneyStore#mergeEarlierPendingPurchases} on this value. */
+    void mergeEarlierPendingPurchases() {
+        List<ClickEvent> merged = union(get(JourneyStore.PENDING_PURCHASES), get(JourneyStore.CART_PURCHASES),
+                get(JourneyStore.RAPID_PENDING));
+        if (merged != null) {
+            lists[JourneyStore.CART_PURCHASES] = null;
+            lists[JourneyStore.RAPID_PENDING] = null;
+            set(JourneyStore.PENDING_PURCHASES, merged);
+        }
     }
 
     JourneyState copy() {

@@ -4,7 +4,7 @@ import io.clickstream.event.ClickEvent;
 import io.clickstream.event.ClickEventSerializer;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -17,10 +17,27 @@ import java.util.ArrayList;
  * as a count and its events ({@link ClickEventSerializer}), then the number of open windows and four longs each
  * (start, clicks, purchases, cents). A new format gets a new first byte, and this class keeps reading the old ones.
  */
-public final class JourneyStateSerializer extends TypeSerializerSingleton<JourneyState> {
-    private static final long serialVersionUID = 1L;
-    public static final JourneyStateSerializer INSTANCE = new JourneyStateSerializer();
+public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
+    private static final long serialVersionUID = 2L;
     static final int FORMAT = 1;
+
+    /** Has working arrays of its own (so this serializer too is one per thread, through {@link #duplicate}). */
+    private final ClickEventSerializer events = new ClickEventSerializer();
+
+    @Override
+    public TypeSerializer<JourneyState> duplicate() {
+        return new JourneyStateSerializer();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JourneyStateSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return JourneyStateSerializer.class.hashCode();
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -55,7 +72,7 @@ public final class JourneyStateSerializer extends TypeSerializerSingleton<Journe
             int size = list == null ? 0 : list.size();
             out.writeInt(size);
             for (int i = 0; i < size; i++) {
-                ClickEventSerializer.INSTANCE.serialize(list.get(i), out);
+                events.serialize(list.get(i), out);
             }
         }
         out.writeInt(s.windowCount);
@@ -82,11 +99,12 @@ public final class JourneyStateSerializer extends TypeSerializerSingleton<Journe
             if (size > 0) {
                 ArrayList<ClickEvent> list = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
-                    list.add(ClickEventSerializer.INSTANCE.deserialize(in));
+                    list.add(events.deserialize(in));
                 }
                 s.lists[l] = list;
             }
         }
+        s.mergeEarlierPendingPurchases();   // a value of an earlier version, with a pending list per journey
         s.windowCount = in.readInt();
         s.windows = new long[s.windowCount * JourneyState.WINDOW_LONGS];
         for (int i = 0; i < s.windows.length; i++) {
@@ -113,7 +131,7 @@ public final class JourneyStateSerializer extends TypeSerializerSingleton<Journe
     /** The serializer has no configuration; the format byte in each value carries the version. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<JourneyState> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(JourneyStateSerializer::new);
         }
     }
 }

@@ -26,14 +26,23 @@ interface JourneyStore {
     /** Attribution: the user's recent clicks, and purchases not yet decided. */
     int ATTRIBUTION_CLICKS = 0;
     int ATTRIBUTION_PURCHASES = 1;
-    /** Click → purchase: clicks not yet used or out of reach, and purchases the watermark has not reached. */
+    /** Click → purchase: clicks not yet used or out of reach. */
     int OPEN_CLICKS = 2;
+    /**
+     * Purchases the watermark has not reached, which click → purchase, cart abandonment and rapid purchases decide
+     * when it does ({@link UserJourneys#duePurchases}).
+     */
     int PENDING_PURCHASES = 3;
-    /** Cart abandonment: the user's open carts, and purchases the watermark has not reached. */
+    /** Cart abandonment: the user's open carts. */
     int OPEN_CARTS = 4;
+    /**
+     * Earlier versions' pending purchases of cart abandonment and rapid purchases, each journey with a list of its
+     * own: no longer written, and merged into {@link #PENDING_PURCHASES} when state of such a version is restored
+     * ({@link #mergeEarlierPendingPurchases}).
+     */
     int CART_PURCHASES = 5;
-    /** Rapid purchases: purchases the watermark has not reached, and the decided ones a series could start with. */
     int RAPID_PENDING = 6;
+    /** Rapid purchases: the decided purchases a series could start with. */
     int RAPID_SERIES = 7;
     int LISTS = 8;
     /** The list states' names in RocksDB. */
@@ -53,7 +62,7 @@ interface JourneyStore {
     }
 
     static ValueStateDescriptor<JourneyState> value() {
-        return new ValueStateDescriptor<>(VALUE_NAME, JourneyStateSerializer.INSTANCE);
+        return new ValueStateDescriptor<>(VALUE_NAME, new JourneyStateSerializer());
     }
 
     /** Whether a look at a list is free (the heap: it is the object in state), so that {@link #last} may be used. */
@@ -81,6 +90,20 @@ interface JourneyStore {
 
     /** Called after each event and timer: a store that changed its user's value in place stores or clears it. */
     void done() throws Exception;
+
+    /**
+     * Moves the current user's pending purchases of earlier versions' own lists ({@link #CART_PURCHASES},
+     * {@link #RAPID_PENDING}) into {@link #PENDING_PURCHASES}, once each: every journey listed every purchase it
+     * was on for, so they are the same purchases.
+     */
+    default void mergeEarlierPendingPurchases() throws Exception {
+        List<ClickEvent> merged = JourneyState.union(get(PENDING_PURCHASES), get(CART_PURCHASES), get(RAPID_PENDING));
+        if (merged != null) {
+            set(CART_PURCHASES, new ArrayList<>());
+            set(RAPID_PENDING, new ArrayList<>());
+            set(PENDING_PURCHASES, merged);
+        }
+    }
 
     /**
      * One value per user, read at most once per event or timer. The heap backend hands out the object it holds

@@ -16,8 +16,8 @@ import java.util.List;
  * whose total is above the threshold, with the earliest first purchase among such series; then it skips past that
  * purchase, so the next series starts after it. So the journey keeps the user's purchases that could still start
  * a series (the current run since the last match, less those the latest purchase is {@code within} or more
- * after: {@link JourneyStore#RAPID_SERIES}), and the purchases the watermark has not reached yet
- * ({@link JourneyStore#RAPID_PENDING}), each with a timer at its time: when it fires,
+ * after: {@link JourneyStore#RAPID_SERIES}); the purchases the watermark has not reached yet wait in the
+ * operator's list, each decided at its time ({@link Scope#duePurchases}): then
  * every purchase that could come before it has arrived (a later one would be behind the watermark), so the due
  * purchases are taken in order, as CEP takes them when the watermark passes. A purchase at or behind the
  * watermark on arrival is late, as in CEP, and goes to {@code late}.
@@ -50,23 +50,17 @@ public class RapidPurchases implements Journey {
             scope.emit(late, purchase);
             return;
         }
-        scope.state().add(JourneyStore.RAPID_PENDING, purchase);
-        scope.timer(purchase.ts);
+        // It waits with the others the watermark has not reached (JourneyStore.PENDING_PURCHASES).
     }
 
     @Override
     public void onTimer(long time, Scope scope) throws Exception {
         JourneyStore state = scope.state();
-        List<ClickEvent> due = new ArrayList<>();
-        List<ClickEvent> later = new ArrayList<>();
-        for (ClickEvent p : state.get(JourneyStore.RAPID_PENDING)) {
-            (p.ts <= time ? due : later).add(p);
-        }
+        List<ClickEvent> due = scope.duePurchases();
         List<ClickEvent> run = new ArrayList<>();
         state.get(JourneyStore.RAPID_SERIES).forEach(run::add);
         int before = run.size();
         if (!due.isEmpty()) {
-            due.sort(Patterns.BY_TIME_THEN_ID);
             for (ClickEvent p : due) {
                 run.add(p);
                 // Purchases p is `within` or more after can start no series ending at p or at a later purchase.
@@ -77,7 +71,6 @@ public class RapidPurchases implements Journey {
                     run.clear();      // skip past the match: the next series starts after it
                 }
             }
-            state.set(JourneyStore.RAPID_PENDING, later);
         }
         // Purchases to come are stamped after the watermark (>= time + 1): drop what none of them can reach.
         while (!run.isEmpty() && time + 1 - run.get(0).ts >= within) {

@@ -1,6 +1,7 @@
 package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
+import io.clickstream.event.EventType;
 import io.clickstream.event.HeapAware;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -35,7 +36,11 @@ import java.util.stream.Stream;
  * {@link #CART_ABANDONED}, {@link #RAPID_PURCHASES}); there is no main output.
  *
  * <p>Timers: each journey's timers are in a namespace of their own (its position), so a timer runs only the
- * journey that set it, and in RocksDB reads only that journey's lists. The state's form follows the backend
+ * journey that set it, and in RocksDB reads only that journey's lists. A purchase is the exception: click →
+ * purchase, cart abandonment and rapid purchases each decide it once the watermark reaches its time, so it waits
+ * in one list ({@link JourneyStore#PENDING_PURCHASES}) with one timer ({@link #PURCHASES_DUE}) that runs the three
+ * on it ({@link Journey.Scope#duePurchases}), where a list and a timer each cost three appends, three timer
+ * registrations and three firings per purchase. The state's form follows the backend
  * ({@link JourneyStore}); each form takes over the other's state when the operator opens, so a savepoint taken on
  * either backend restores into both.
  */
@@ -54,6 +59,8 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     private static final int CLICK_TO_PURCHASE_JOURNEY = 2;
     private static final int CART_JOURNEY = 3;
     private static final int RAPID_PURCHASES_JOURNEY = 4;
+    /** The namespace of the timers that decide pending purchases for every journey that reads them. */
+    static final int PURCHASES_DUE = 5;
 
     /** By position, which is the namespace of each journey's timers in checkpoints; null where off. */
     private final Journey[] journeys;
@@ -64,6 +71,8 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     private transient int running;
     private transient long timestamp;
     private transient boolean hasTimestamp;
+    /** The purchases the timer that is running decides; empty outside such a timer. */
+    private transient List<ClickEvent> duePurchases = List.of();
 
     /** The journeys, each null when it is off (its other form runs elsewhere). */
     public UserJourneys(KeyedAttribution attribution, KeyedConversions conversions, ClickThenPurchase clickToPurchase,
@@ -114,8 +123,18 @@ public class UserJourneys extends AbstractStreamOperator<Void>
             setCurrentKey(user);
             if (heap) {
                 listed.moveTo(value);
+                value.mergeEarlierPendingPurchases();
+                value.done();
             } else {
                 value.moveTo(listed);
+            }
+        }
+        if (!heap) {
+            // On the heap the serializer merges them as it reads a value.
+            for (String user : keysOf(List.of(JourneyStore.LIST_NAMES[JourneyStore.CART_PURCHASES],
+                    JourneyStore.LIST_NAMES[JourneyStore.RAPID_PENDING]))) {
+                setCurrentKey(user);
+                listed.mergeEarlierPendingPurchases();
             }
         }
         forgetJourneysThatAreOff(heap ? valueName : listNames);
@@ -139,9 +158,12 @@ public class UserJourneys extends AbstractStreamOperator<Void>
             if (journeys[CONVERSIONS_JOURNEY] == null) {
                 store.removeWindows();
             }
-            forgetIfOff(CLICK_TO_PURCHASE_JOURNEY, JourneyStore.OPEN_CLICKS, JourneyStore.PENDING_PURCHASES);
-            forgetIfOff(CART_JOURNEY, JourneyStore.OPEN_CARTS, JourneyStore.CART_PURCHASES);
-            forgetIfOff(RAPID_PURCHASES_JOURNEY, JourneyStore.RAPID_PENDING, JourneyStore.RAPID_SERIES);
+            forgetIfOff(CLICK_TO_PURCHASE_JOURNEY, JourneyStore.OPEN_CLICKS);
+            forgetIfOff(CART_JOURNEY, JourneyStore.OPEN_CARTS);
+            forgetIfOff(RAPID_PURCHASES_JOURNEY, JourneyStore.RAPID_SERIES);
+            if (!decidesPurchases()) {
+                store.set(JourneyStore.PENDING_PURCHASES, new ArrayList<>());
+            }
             store.done();
         }
     }
@@ -170,6 +192,11 @@ public class UserJourneys extends AbstractStreamOperator<Void>
         hasTimestamp = element.hasTimestamp();
         timestamp = element.getTimestamp();
         ClickEvent e = element.getValue();
+        if (e.type == EventType.PURCHASE && decidesPurchases() && e.ts > watermark()) {
+            // One list and one timer for the journeys that decide a purchase once the watermark reaches it.
+            store.add(JourneyStore.PENDING_PURCHASES, e);
+            timers.registerEventTimeTimer(PURCHASES_DUE, e.ts);
+        }
         for (int i = 0; i < journeys.length; i++) {
             if (journeys[i] != null) {
                 running = i;
@@ -179,15 +206,58 @@ public class UserJourneys extends AbstractStreamOperator<Void>
         store.done();
     }
 
+    /** Whether a journey that decides pending purchases at their time is on. */
+    private boolean decidesPurchases() {
+        return journeys[CLICK_TO_PURCHASE_JOURNEY] != null || journeys[CART_JOURNEY] != null
+                || journeys[RAPID_PURCHASES_JOURNEY] != null;
+    }
+
+    /**
+     * A timer of the pending purchases, or of a journey that reads them, first takes the purchases it has reached
+     * and runs every such journey on them (so a journey's own timer at the same time finds them decided and its own
+     * work done). Timers fire in time order, so each journey sees the purchases in order, and at a timer of its own
+     * none that the watermark has reached is left undecided.
+     */
     @Override
     public void onEventTime(InternalTimer<String, Integer> timer) throws Exception {
         hasTimestamp = true;
         timestamp = timer.getTimestamp();
-        running = timer.getNamespace();
-        if (journeys[running] != null) {   // null: a timer from before the journey's form was changed
-            journeys[running].onTimer(timer.getTimestamp(), this);
-            store.done();
+        int namespace = timer.getNamespace();
+        if (namespace == PURCHASES_DUE || namespace == CLICK_TO_PURCHASE_JOURNEY || namespace == CART_JOURNEY
+                || namespace == RAPID_PURCHASES_JOURNEY) {
+            duePurchases = takeDuePurchases(timer.getTimestamp());
+            if (!duePurchases.isEmpty()) {
+                for (int j : new int[] {CLICK_TO_PURCHASE_JOURNEY, CART_JOURNEY, RAPID_PURCHASES_JOURNEY}) {
+                    if (journeys[j] != null) {
+                        running = j;
+                        journeys[j].onTimer(timer.getTimestamp(), this);
+                    }
+                }
+                duePurchases = List.of();
+                store.done();
+                return;
+            }
         }
+        running = namespace;
+        if (namespace < journeys.length && journeys[running] != null) {   // null: set before the form was changed
+            journeys[running].onTimer(timer.getTimestamp(), this);
+        }
+        store.done();
+    }
+
+    /** The pending purchases stamped at or before {@code time}, in (time, id) order, taken off the list. */
+    private List<ClickEvent> takeDuePurchases(long time) throws Exception {
+        List<ClickEvent> due = new ArrayList<>();
+        List<ClickEvent> later = new ArrayList<>();
+        for (ClickEvent p : store.get(JourneyStore.PENDING_PURCHASES)) {
+            (p.ts <= time ? due : later).add(p);
+        }
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        store.set(JourneyStore.PENDING_PURCHASES, later);
+        due.sort(Patterns.BY_TIME_THEN_ID);
+        return due;
     }
 
     @Override
@@ -209,6 +279,11 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     @Override
     public JourneyStore state() {
         return store;
+    }
+
+    @Override
+    public List<ClickEvent> duePurchases() {
+        return duePurchases;
     }
 
     @Override

@@ -3,13 +3,13 @@ package io.clickstream.event;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Flink's serializer for {@link ClickEvent}, in place of its POJO serializer. Every event passes through a
@@ -22,15 +22,42 @@ import java.io.IOException;
  * the type as one byte, the position in {@link #TYPES} (-1 for none); ts as a long; spend as a presence byte and a
  * double. {@link #TYPES} is the wire order and never changes: a new type goes at its end.
  */
-public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEvent> {
-    private static final long serialVersionUID = 1L;
-
-    public static final ClickEventSerializer INSTANCE = new ClickEventSerializer();
+public final class ClickEventSerializer extends TypeSerializer<ClickEvent> {
+    private static final long serialVersionUID = 2L;
 
     /** The event types by their code in the format. */
     static final EventType[] TYPES = {EventType.VIEW, EventType.CLICK, EventType.ADD_TO_CART, EventType.PURCHASE};
 
-    private ClickEventSerializer() {}
+    /** An array grown past this by an unusually large event or string is used once rather than kept. */
+    private static final int KEPT_BUFFER_BYTES = 64 * 1024;
+    private static final int HIGH_BIT = 0x80;
+
+    /**
+     * Working arrays, this instance's own: a serializer with state is not shared between threads (Flink gives each
+     * thread its own through {@link #duplicate}), where a thread-local array costs a lookup in the thread's map
+     * on every use (Flink's {@link StringValue#readString} does two per string: six strings per event were 6 % of a
+     * sustained run's samples, most of them in the maps' probing).
+     */
+    private transient byte[] scratch;
+    private transient char[] chars;
+
+    public ClickEventSerializer() {}
+
+    /** Each instance keeps its own working arrays, so each thread needs its own instance. */
+    @Override
+    public TypeSerializer<ClickEvent> duplicate() {
+        return new ClickEventSerializer();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClickEventSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return ClickEventSerializer.class.hashCode();
+    }
 
     /** Events are immutable: a copy is the same object, and Flink may hand one instance to every chained branch. */
     @Override
@@ -59,28 +86,17 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
     }
 
     /**
-     * An event is encoded into this thread's array in one pass and handed to {@code out} in one write. {@link
+     * An event is encoded into this instance's array in one pass and handed to {@code out} in one write. {@link
      * StringValue#writeString} writes a string byte by byte: into a heap checkpoint's stream wrapper each byte goes
      * through three streams (events held in state, open carts and clicks awaiting a purchase, made up most of a
      * checkpoint's CPU), and even Flink's array-backed views (network buffers) check their capacity per byte. The
      * bytes are StringValue's format all the same.
      */
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[512]);
-    /** An array grown past this by an unusually large event is used once rather than kept for the thread's life. */
-    private static final int KEPT_BUFFER_BYTES = 64 * 1024;
-    private static final int HIGH_BIT = 0x80;
-
     @Override
     public void serialize(ClickEvent e, DataOutputView out) throws IOException {
         int most = most(e.eventId) + most(e.userId) + most(e.sessionId) + most(e.url) + most(e.referrer)
                 + most(e.userAgent) + 1 + 8 + 1 + 8;
-        byte[] b = SCRATCH.get();
-        if (b.length < most) {
-            b = new byte[most];
-            if (most <= KEPT_BUFFER_BYTES) {
-                SCRATCH.set(b);
-            }
-        }
+        byte[] b = bytes(most);
         int p = put(e.eventId, b, 0);
         p = put(e.userId, b, p);
         p = put(e.sessionId, b, p);
@@ -142,18 +158,94 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
         return p;
     }
 
+    /** This instance's byte array, at least {@code size} long (one of its own beyond {@link #KEPT_BUFFER_BYTES}). */
+    private byte[] bytes(int size) {
+        if (scratch != null && scratch.length >= size) {
+            return scratch;
+        }
+        byte[] b = new byte[Math.max(size, 512)];
+        if (size <= KEPT_BUFFER_BYTES) {
+            scratch = b;
+        }
+        return b;
+    }
+
     @Override
     public ClickEvent deserialize(DataInputView in) throws IOException {
-        String eventId = StringValue.readString(in);
-        String userId = StringValue.readString(in);
-        String sessionId = StringValue.readString(in);
-        String url = StringValue.readString(in);
-        String referrer = StringValue.readString(in);
-        String userAgent = StringValue.readString(in);
+        String eventId = readString(in);
+        String userId = readString(in);
+        String sessionId = readString(in);
+        String url = readString(in);
+        String referrer = readString(in);
+        String userAgent = readString(in);
         EventType type = type(in.readByte());
         long ts = in.readLong();
         Double spend = in.readBoolean() ? in.readDouble() : null;
         return new ClickEvent(eventId, userId, sessionId, type, url, ts, spend, referrer, userAgent);
+    }
+
+    /**
+     * Reads what {@link #put} (and {@link StringValue#writeString}) writes. A string takes at least a byte per char,
+     * so its length in chars is read in one call; when they are all below 128 (ids, URLs, user agents nearly
+     * always) that is the string. From the first char of more bytes on, the rest is read byte by byte.
+     */
+    private String readString(DataInputView in) throws IOException {
+        int len = in.readUnsignedByte();
+        if (len == 0) {
+            return null;
+        }
+        if (len >= HIGH_BIT) {
+            len &= 0x7f;
+            int shift = 7;
+            int curr;
+            while ((curr = in.readUnsignedByte()) >= HIGH_BIT) {
+                len |= (curr & 0x7f) << shift;
+                shift += 7;
+            }
+            len |= curr << shift;
+        }
+        len -= 1;   // the length is written plus one: 0 is null
+        byte[] b = bytes(len);
+        in.readFully(b, 0, len);
+        int ascii = 0;
+        while (ascii < len && b[ascii] >= 0) {
+            ascii++;
+        }
+        if (ascii == len) {
+            return new String(b, 0, len, StandardCharsets.ISO_8859_1);
+        }
+        char[] c = chars(len);
+        for (int i = 0; i < ascii; i++) {
+            c[i] = (char) b[i];
+        }
+        // Bytes read so far: len; those from `ascii` on hold the remaining chars' first bytes, and more follow in `in`.
+        int p = ascii;
+        for (int i = ascii; i < len; i++) {
+            int v = p < len ? b[p++] & 0xff : in.readUnsignedByte();
+            if (v >= HIGH_BIT) {
+                v &= 0x7f;
+                int shift = 7;
+                int curr;
+                while ((curr = p < len ? b[p++] & 0xff : in.readUnsignedByte()) >= HIGH_BIT) {
+                    v |= (curr & 0x7f) << shift;
+                    shift += 7;
+                }
+                v |= curr << shift;
+            }
+            c[i] = (char) v;
+        }
+        return new String(c, 0, len);
+    }
+
+    private char[] chars(int size) {
+        if (chars != null && chars.length >= size) {
+            return chars;
+        }
+        char[] c = new char[Math.max(size, 64)];
+        if (size <= KEPT_BUFFER_BYTES) {
+            chars = c;
+        }
+        return c;
     }
 
     @Override
@@ -221,7 +313,7 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
 
         @Override
         public TypeSerializer<ClickEvent> restoreSerializer() {
-            return INSTANCE;
+            return new ClickEventSerializer();
         }
 
         @Override

@@ -45,13 +45,13 @@ public final class ClickEventTypeInfo extends TypeInformation<ClickEvent> {
 
     @Override
     public TypeSerializer<ClickEvent> createSerializer(SerializerConfig config) {
-        return ClickEventSerializer.INSTANCE;
+        return new ClickEventSerializer();
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public TypeSerializer<ClickEvent> createSerializer(ExecutionConfig config) {
-        return ClickEventSerializer.INSTANCE;
+        return new ClickEventSerializer();
     }
 
     @Override

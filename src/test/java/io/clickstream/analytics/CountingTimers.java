@@ -18,6 +18,11 @@ final class CountingTimers extends UserJourneys {
         super(oneValue, attribution, conversions, clickToPurchase, null, null);
     }
 
+    CountingTimers(boolean oneValue, KeyedAttribution attribution, KeyedConversions conversions,
+                   ClickThenPurchase clickToPurchase, CartAbandonment carts, RapidPurchases rapidPurchases) {
+        super(oneValue, attribution, conversions, clickToPurchase, carts, rapidPurchases);
+    }
+
     @Override
     public <X, N> InternalTimerService<N> getInternalTimerService(String name, TypeSerializer<N> namespaces,
                                                                   Triggerable<X, N> triggerable) {

@@ -5,7 +5,12 @@ import io.clickstream.event.EventType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -146,8 +151,79 @@ class UserJourneysTest {
             h.open();
             send(h, "c1", "u1", EventType.CLICK, MIN);
             send(h, "p1", "u1", EventType.PURCHASE, MIN + SEC);
-            assertThat(h.numKeyedStateEntries()).as("attribution's two lists, click → purchase's two, the cart's "
-                    + "purchase, the rapid purchases' pending, and the window map").isEqualTo(7);
+            assertThat(h.numKeyedStateEntries()).as("attribution's two lists, the open clicks, the pending "
+                    + "purchases, and the window map").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aPurchaseWaitsOnceWithOneTimerForTheJourneysThatDecideItAtItsTime() throws Exception {
+        CountingTimers timers = new CountingTimers(true, null, null, new ClickThenPurchase(10 * MIN, LATE),
+                new CartAbandonment(30 * MIN, LATE), new RapidPurchases(3, MIN, 1000, LATE));
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(timers)) {
+            send(h, "c1", "u1", EventType.CLICK, MIN);
+            send(h, "a1", "u1", EventType.ADD_TO_CART, MIN + SEC);
+            int before = timers.eventTimeRegistrations;
+            send(h, "p1", "u1", EventType.PURCHASE, 2 * MIN, 400.0);
+            assertThat(timers.eventTimeRegistrations - before).as("one timer for the three journeys").isEqualTo(1);
+
+            h.processWatermark(new Watermark(2 * MIN));
+            assertThat(JourneyHarness.values(h, UserJourneys.CLICK_TO_PURCHASE)).extracting(m -> m.clickEventId)
+                    .containsExactly("c1");
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(JourneyHarness.values(h, UserJourneys.CART_ABANDONED)).as("bought by p1").isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    /**
+     * A savepoint of an earlier version holds a user's pending purchases in a list per journey, with a timer per
+     * journey at each purchase's time; restored, each purchase is decided once for every journey.
+     */
+    @ParameterizedTest(name = "one value: {0}")
+    @ValueSource(booleans = {true, false})
+    void pendingPurchasesOfAnEarlierVersionsListsAreDecidedOnce(boolean oneValue) throws Exception {
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = harness(oneValue)) {
+            h.open();
+            send(h, "c1", "u1", EventType.CLICK, MIN);
+            send(h, "a1", "u1", EventType.ADD_TO_CART, MIN + SEC);
+            UserJourneys operator = (UserJourneys) h.getOperator();
+            operator.setCurrentKey("u1");
+            KeyedStateBackend<Object> backend = operator.getKeyedStateBackend();
+            JourneyState value = oneValue ? backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, JourneyStore.value()).value() : null;
+            InternalTimerService<Integer> timers = operator.getInternalTimerService("journey-timers",
+                    IntSerializer.INSTANCE, operator);
+            for (int i = 0; i < 3; i++) {
+                ClickEvent p = new ClickEvent("p" + i, "u1", null, EventType.PURCHASE, "/buy", 2 * MIN + i * 10 * SEC,
+                        400.0, null, null);
+                for (int list : new int[] {JourneyStore.PENDING_PURCHASES, JourneyStore.CART_PURCHASES,
+                        JourneyStore.RAPID_PENDING}) {
+                    if (oneValue) {
+                        value.add(list, p);
+                    } else {
+                        backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                                JourneyStore.list(list)).add(p);
+                    }
+                }
+                for (int journey = 2; journey <= 4; journey++) {   // click → purchase, carts, rapid purchases
+                    timers.registerEventTimeTimer(journey, p.ts);
+                }
+            }
+            snapshot = h.snapshot(1, 0);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = harness(oneValue)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(JourneyHarness.values(h, UserJourneys.CLICK_TO_PURCHASE)).extracting(m -> m.purchaseEventId)
+                    .containsExactly("p0");
+            assertThat(JourneyHarness.values(h, UserJourneys.CART_ABANDONED)).as("bought by p0").isEmpty();
+            assertThat(JourneyHarness.values(h, UserJourneys.RAPID_PURCHASES))
+                    .extracting(a -> a.windowStart + ".." + a.windowEnd + " " + a.detail)
+                    .containsExactly(2 * MIN + ".." + (2 * MIN + 20 * SEC) + " 3 purchases");
+            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 
@@ -163,8 +239,8 @@ class UserJourneysTest {
         s.count(0, 1, 0, 0);
 
         DataOutputSerializer out = new DataOutputSerializer(64);
-        JourneyStateSerializer.INSTANCE.serialize(s, out);
-        JourneyState read = JourneyStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        new JourneyStateSerializer().serialize(s, out);
+        JourneyState read = new JourneyStateSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(read.get(JourneyStore.ATTRIBUTION_CLICKS)).containsExactly(click);
         assertThat(read.get(JourneyStore.PENDING_PURCHASES)).containsExactly(purchase);
         assertThat(read.get(JourneyStore.OPEN_CLICKS)).isEmpty();
@@ -172,7 +248,7 @@ class UserJourneysTest {
         assertThat(read.remove(0)).containsExactly(2, 0, 0);
         assertThat(read.isEmpty()).isFalse();
 
-        JourneyState copy = JourneyStateSerializer.INSTANCE.copy(s);
+        JourneyState copy = new JourneyStateSerializer().copy(s);
         copy.add(JourneyStore.ATTRIBUTION_CLICKS, click);
         copy.count(0, 1, 0, 0);
         copy.remove(5 * MIN);
@@ -188,7 +264,7 @@ class UserJourneysTest {
         out.writeByte(JourneyStateSerializer.FORMAT);
         out.writeByte(4);                                  // attribution's and click → purchase's lists only
         out.writeInt(1);
-        io.clickstream.event.ClickEventSerializer.INSTANCE.serialize(click, out);
+        new io.clickstream.event.ClickEventSerializer().serialize(click, out);
         out.writeInt(0);
         out.writeInt(0);
         out.writeInt(0);
@@ -196,7 +272,7 @@ class UserJourneysTest {
         for (long v : new long[] {0, 1, 0, 0}) {
             out.writeLong(v);
         }
-        JourneyState read = JourneyStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        JourneyState read = new JourneyStateSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(read.get(JourneyStore.ATTRIBUTION_CLICKS)).containsExactly(click);
         for (int list = JourneyStore.OPEN_CLICKS; list < JourneyStore.LISTS; list++) {
             assertThat(read.get(list)).isEmpty();

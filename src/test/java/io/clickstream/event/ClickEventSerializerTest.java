@@ -22,22 +22,52 @@ class ClickEventSerializerTest {
     private static final ClickEvent FULL = new ClickEvent("e-1", "u-7", "s-3", EventType.PURCHASE, "/checkout",
             1_732_492_800_123L, 42.5, "https://example.com/", "Mozilla/5.0");
     private static final ClickEvent SPARSE = new ClickEvent("e-2", "u-7", null, EventType.VIEW, "/", 0L, null, null, null);
+    /** One instance for the whole class, as a thread keeps one: its working arrays serve event after event. */
+    private final ClickEventSerializer serializer = new ClickEventSerializer();
+
+    @Test
+    void eachThreadGetsAnInstanceOfItsOwnThatEqualsTheOthers() {
+        TypeSerializer<ClickEvent> copy = serializer.duplicate();
+        assertThat(copy).isNotSameAs(serializer).isEqualTo(serializer).hasSameHashCodeAs(serializer);
+    }
+
+    /** Short after long, non-ASCII after ASCII and back: what one string leaves in the arrays never reaches the next. */
+    @Test
+    void oneInstanceReadsEventsOfEverySizeAndAlphabetInTurn() throws IOException {
+        List<ClickEvent> events = List.of(
+                new ClickEvent("e-1", "u-" + "x".repeat(300), null, EventType.CLICK, "/a", 1L, null, null, null),
+                new ClickEvent("e-2", "u-1", "s", EventType.VIEW, "/\u00e9t\u00e9/\u4e2d\u6587", 2L, null, "r", "\uffffa"),
+                new ClickEvent("e-3", "u-1", null, EventType.VIEW, "/", 3L, null, null, "y".repeat(70_000)),
+                new ClickEvent("\u00e9", "u", null, EventType.PURCHASE, "/b", 4L, 9.5, null, null),
+                FULL, SPARSE);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (ClickEvent e : events) {
+            serializer.serialize(e, out);
+        }
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        List<ClickEvent> read = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            read.add(serializer.deserialize(in));
+        }
+        assertThat(read).containsExactlyElementsOf(events);
+        assertThat(in.available()).isZero();
+    }
 
     @Test
     void flinkTypeOfClickEventIsOursNotPojoOrKryo() {
         TypeInformation<ClickEvent> type = TypeInformation.of(ClickEvent.class);
         assertThat(type).isInstanceOf(ClickEventTypeInfo.class);
-        assertThat(type.createSerializer(new SerializerConfigImpl())).isSameAs(ClickEventSerializer.INSTANCE);
+        assertThat(type.createSerializer(new SerializerConfigImpl())).isInstanceOf(ClickEventSerializer.class);
     }
 
     @Test
     void roundTripKeepsEveryFieldIncludingNulls() throws IOException {
         for (ClickEvent e : List.of(FULL, SPARSE, new ClickEvent())) {
-            assertThat(roundTrip(ClickEventSerializer.INSTANCE, e)).isEqualTo(e);
+            assertThat(roundTrip(serializer, e)).isEqualTo(e);
         }
         for (EventType t : EventType.values()) {
             ClickEvent e = new ClickEvent("e", "u", null, t, "/", 1L, null, null, null);
-            assertThat(roundTrip(ClickEventSerializer.INSTANCE, e).type).isEqualTo(t);
+            assertThat(roundTrip(serializer, e).type).isEqualTo(t);
         }
     }
 
@@ -45,7 +75,7 @@ class ClickEventSerializerTest {
     @Test
     void formatVersionOneBytesArePinned() throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
-        ClickEventSerializer.INSTANCE.serialize(
+        serializer.serialize(
                 new ClickEvent("e", "u", null, EventType.ADD_TO_CART, "/", 258L, 1.0, null, null), out);
         assertThat(hex(out.getCopyOfBuffer()))
                 .isEqualTo("0265" + "0275" + "00" + "022f" + "00" + "00" + "02" + "0000000000000102" + "01" + "3ff0000000000000");
@@ -71,9 +101,9 @@ class ClickEventSerializerTest {
                 expected.writeDouble(e.spend);
             }
             DataOutputSerializer actual = new DataOutputSerializer(64);
-            ClickEventSerializer.INSTANCE.serialize(e, actual);
+            serializer.serialize(e, actual);
             assertThat(actual.getCopyOfBuffer()).isEqualTo(expected.getCopyOfBuffer());
-            assertThat(ClickEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(actual.getCopyOfBuffer())))
+            assertThat(serializer.deserialize(new DataInputDeserializer(actual.getCopyOfBuffer())))
                     .isEqualTo(e);
         }
     }
@@ -85,7 +115,7 @@ class ClickEventSerializerTest {
                 "x".repeat(100_000));
         for (ClickEvent e : List.of(FULL, SPARSE, large, FULL)) {
             DataOutputSerializer direct = new DataOutputSerializer(64);
-            ClickEventSerializer.INSTANCE.serialize(e, direct);
+            serializer.serialize(e, direct);
             int[] writes = {0};
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream() {
                 @Override
@@ -100,7 +130,7 @@ class ClickEventSerializerTest {
                     super.write(b, off, len);
                 }
             };
-            ClickEventSerializer.INSTANCE.serialize(e, new org.apache.flink.core.memory.DataOutputViewStreamWrapper(bytes));
+            serializer.serialize(e, new org.apache.flink.core.memory.DataOutputViewStreamWrapper(bytes));
             assertThat(bytes.toByteArray()).isEqualTo(direct.getCopyOfBuffer());
             assertThat(writes[0]).isEqualTo(1);
         }
@@ -108,31 +138,31 @@ class ClickEventSerializerTest {
 
     @Test
     void copyIsTheSameImmutableEvent() {
-        assertThat(ClickEventSerializer.INSTANCE.isImmutableType()).isTrue();
-        assertThat(ClickEventSerializer.INSTANCE.copy(FULL)).isSameAs(FULL);
-        assertThat(ClickEventSerializer.INSTANCE.copy(FULL, SPARSE)).isSameAs(FULL);
+        assertThat(serializer.isImmutableType()).isTrue();
+        assertThat(serializer.copy(FULL)).isSameAs(FULL);
+        assertThat(serializer.copy(FULL, SPARSE)).isSameAs(FULL);
     }
 
     @Test
     void copyBetweenViewsCopiesTheBytes() throws IOException {
         DataOutputSerializer first = new DataOutputSerializer(64);
-        ClickEventSerializer.INSTANCE.serialize(FULL, first);
+        serializer.serialize(FULL, first);
         DataOutputSerializer second = new DataOutputSerializer(64);
-        ClickEventSerializer.INSTANCE.copy(new DataInputDeserializer(first.getCopyOfBuffer()), second);
+        serializer.copy(new DataInputDeserializer(first.getCopyOfBuffer()), second);
         assertThat(second.getCopyOfBuffer()).isEqualTo(first.getCopyOfBuffer());
     }
 
     @Test
     void unknownTypeCodeIsAnErrorThatNamesIt() {
         byte[] bytes = {0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        assertThatThrownBy(() -> ClickEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
+        assertThatThrownBy(() -> serializer.deserialize(new DataInputDeserializer(bytes)))
                 .isInstanceOf(IOException.class).hasMessageContaining("event type code 9 is unknown");
     }
 
     @Test
     void snapshotRestoresThisSerializerAndIsCompatibleWithItself() throws IOException {
-        TypeSerializerSnapshot<ClickEvent> snapshot = restore(ClickEventSerializer.INSTANCE.snapshotConfiguration());
-        assertThat(snapshot.restoreSerializer()).isSameAs(ClickEventSerializer.INSTANCE);
+        TypeSerializerSnapshot<ClickEvent> snapshot = restore(serializer.snapshotConfiguration());
+        assertThat(snapshot.restoreSerializer()).isInstanceOf(ClickEventSerializer.class);
         assertThat(new ClickEventSerializer.Snapshot().resolveSchemaCompatibility(snapshot).isCompatibleAsIs()).isTrue();
     }
 
@@ -142,7 +172,7 @@ class ClickEventSerializerTest {
         TypeSerializer<ClickEvent> pojo = pojoSerializer();
         TypeSerializerSnapshot<ClickEvent> old = restore(pojo.snapshotConfiguration());
         TypeSerializerSchemaCompatibility<ClickEvent> compatibility =
-                ClickEventSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old);
+                serializer.snapshotConfiguration().resolveSchemaCompatibility(old);
         assertThat(compatibility.isCompatibleAfterMigration()).isTrue();
 
         // Migration reads with the serializer the old snapshot restores: it must rebuild the immutable event.
@@ -150,7 +180,7 @@ class ClickEventSerializerTest {
         for (ClickEvent e : List.of(FULL, SPARSE)) {
             ClickEvent migrated = roundTrip(pojo, reader, e);
             assertThat(migrated).isEqualTo(e);
-            assertThat(roundTrip(ClickEventSerializer.INSTANCE, migrated)).isEqualTo(e);
+            assertThat(roundTrip(serializer, migrated)).isEqualTo(e);
         }
     }
 
@@ -158,7 +188,7 @@ class ClickEventSerializerTest {
     void anotherSerializersStateIsIncompatible() throws IOException {
         TypeSerializerSnapshot<ClickEvent> kryo = restore(new org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer<>(
                 ClickEvent.class, new SerializerConfigImpl()).snapshotConfiguration());
-        assertThat(ClickEventSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(kryo).isIncompatible())
+        assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(kryo).isIncompatible())
                 .isTrue();
     }
 
