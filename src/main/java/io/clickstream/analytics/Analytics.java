@@ -75,8 +75,10 @@ public final class Analytics {
         SingleOutputStreamOperator<Alert> highSpend = s.naiveHighSpend
                 ? highSpendNaive(users.keyed(purchases), s) : highSpendSliced(users.keyed(purchases), s);
         SingleOutputStreamOperator<Void> activity = activity(users.keyed(events), s);
-        SingleOutputStreamOperator<SessionSummary> sessionWindows = s.sessionWindows ? sessionWindows(users.keyed(events), s) : null;
-        DataStream<SessionSummary> sessions = sessionWindows != null ? sessionWindows : activity.getSideOutput(UserActivity.SESSIONS);
+        // Sessions leave the activity operator, or, in the seed's form, their own windows (with their late output).
+        SingleOutputStreamOperator<SessionSummary> windows = s.sessionWindows ? sessionWindows(users.keyed(events), s) : null;
+        SingleOutputStreamOperator<?> sessionsOperator = windows != null ? windows : activity;
+        DataStream<SessionSummary> sessions = windows != null ? windows : activity.getSideOutput(UserActivity.SESSIONS);
 
         DataStream<Alert> alerts = highSpend
                 .union(activity.getSideOutput(UserActivity.INACTIVITY), milestones(users.keyed(purchases), s))
@@ -92,7 +94,7 @@ public final class Analytics {
                         // The last sliding window that held the purchase: the one starting in its slide.
                         .map(new Counted.TooLate(HighSpend.ANALYSIS, e -> window(e.ts, spendSize, spendSlide)))
                         .uid("late-high-spend").name("Too late for high spend"),
-                       (sessionWindows != null ? sessionWindows : activity).getSideOutput(LATE_SESSIONS)
+                       sessionsOperator.getSideOutput(LATE_SESSIONS)
                         .map(new Counted.TooLate(Sessions.ANALYSIS, sessionWindow(s)))
                         .uid("late-sessions").name("Too late for sessions"));
 

@@ -61,6 +61,7 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     private static final int RAPID_PURCHASES_JOURNEY = 4;
     /** The namespace of the timers that decide pending purchases for every journey that reads them. */
     static final int PURCHASES_DUE = 5;
+    private static final int[] DECIDE_PURCHASES = {CLICK_TO_PURCHASE_JOURNEY, CART_JOURNEY, RAPID_PURCHASES_JOURNEY};
 
     /** By position, which is the namespace of each journey's timers in checkpoints; null where off. */
     private final Journey[] journeys;
@@ -227,7 +228,7 @@ public class UserJourneys extends AbstractStreamOperator<Void>
                 || namespace == RAPID_PURCHASES_JOURNEY) {
             duePurchases = takeDuePurchases(timer.getTimestamp());
             if (!duePurchases.isEmpty()) {
-                for (int j : new int[] {CLICK_TO_PURCHASE_JOURNEY, CART_JOURNEY, RAPID_PURCHASES_JOURNEY}) {
+                for (int j : DECIDE_PURCHASES) {
                     if (journeys[j] != null) {
                         running = j;
                         journeys[j].onTimer(timer.getTimestamp(), this);
@@ -247,13 +248,18 @@ public class UserJourneys extends AbstractStreamOperator<Void>
 
     /** The pending purchases stamped at or before {@code time}, in (time, id) order, taken off the list. */
     private List<ClickEvent> takeDuePurchases(long time) throws Exception {
+        Iterable<ClickEvent> pending = store.get(JourneyStore.PENDING_PURCHASES);
+        boolean any = false;
+        for (ClickEvent p : pending) {
+            any |= p.ts <= time;
+        }
+        if (!any) {
+            return List.of();   // a journey's own timer, with no purchase due: nothing allocated
+        }
         List<ClickEvent> due = new ArrayList<>();
         List<ClickEvent> later = new ArrayList<>();
-        for (ClickEvent p : store.get(JourneyStore.PENDING_PURCHASES)) {
+        for (ClickEvent p : pending) {
             (p.ts <= time ? due : later).add(p);
-        }
-        if (due.isEmpty()) {
-            return List.of();
         }
         store.set(JourneyStore.PENDING_PURCHASES, later);
         due.sort(Patterns.BY_TIME_THEN_ID);
