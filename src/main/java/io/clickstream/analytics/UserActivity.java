@@ -6,8 +6,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -18,9 +16,6 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The per-user analyses that see every event: sessions ({@link KeyedSessions}) and inactivity
@@ -74,30 +69,6 @@ public class UserActivity extends AbstractStreamOperator<Void>
         timers = getInternalTimerService("activity-timers", IntSerializer.INSTANCE, this);
         state = getPartitionedState(descriptor());
         onHeap = HeapAware.onHeap(getKeyedStateBackend());
-        if (sessions == null) {
-            forgetSessions();
-        }
-    }
-
-    /**
-     * Sessions switched to their windows form since the savepoint leave their open sessions here, which nothing
-     * would fire or drop (they would keep the user's value alive): they go, once, at the start.
-     */
-    private void forgetSessions() throws Exception {
-        KeyedStateBackend<String> backend = getKeyedStateBackend();
-        List<String> users;
-        try (Stream<String> keys = backend.getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
-            users = keys.collect(Collectors.toList());
-        }
-        for (String user : users) {
-            setCurrentKey(user);
-            ActivityState a = state.value();
-            if (a.sessions.length > 0) {
-                a.sessions = ActivityState.NO_SESSIONS;
-                a.sessionTimer = Long.MAX_VALUE;
-                store(a, false);
-            }
-        }
     }
 
     @Override
@@ -119,10 +90,25 @@ public class UserActivity extends AbstractStreamOperator<Void>
     @Override
     public void onEventTime(InternalTimer<String, Integer> timer) throws Exception {
         boolean forSessions = timer.getNamespace() == SESSION_TIMERS;
-        if (forSessions ? sessions == null : !inactivity.inEventTime()) {
-            return;   // a timer set before the setting changed
+        if (forSessions && sessions == null) {
+            forgetSessions();
+        } else if (forSessions || inactivity.inEventTime()) {   // else: set before the clock setting changed
+            onTimer(timer, forSessions);
         }
-        onTimer(timer, forSessions);
+    }
+
+    /**
+     * Sessions switched to their windows form since the savepoint leave their open sessions here, which nothing
+     * would emit or drop. Every open session has a timer pending, so its user's sessions go when it fires: no
+     * scan of every user at start-up.
+     */
+    private void forgetSessions() throws Exception {
+        ActivityState a = state.value();
+        if (a != null && a.sessions.length > 0) {
+            a.sessions = ActivityState.NO_SESSIONS;
+            a.sessionTimer = Long.MAX_VALUE;
+            store(a, false);
+        }
     }
 
     @Override
