@@ -11,6 +11,9 @@ public enum EventType {
     ADD_TO_CART("add_to_cart"),
     PURCHASE("purchase");
 
+    /** {@code values()} copies its array on every call; this is read once per record. */
+    private static final EventType[] ALL = values();
+
     private final String wireName;
 
     EventType(String wireName) {
@@ -22,7 +25,7 @@ public enum EventType {
     }
 
     public static Optional<EventType> fromWireName(String name) {
-        for (EventType t : values()) {
+        for (EventType t : ALL) {
             if (t.wireName.equals(name)) {
                 return Optional.of(t);
             }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * JSON objects, strictly: well-formed UTF-8, no trailing tokens, no duplicate keys.
@@ -23,21 +24,32 @@ import java.nio.ByteOrder;
  * <p>Two ways to read a record. The strict one ({@link #decode}) checks the bytes as UTF-8 into a string first
  * (Jackson would let some ill-formed UTF-8 through, and would guess UTF-16 from zero bytes), then reads a tree,
  * and explains any fault. The quick one ({@link #decodeQuick}) takes only records of plain ASCII, where neither
- * concern arises, and reads their fields straight from the bytes with Jackson's streaming parser, strings and
- * numbers only; anything else (a fault, a field the rules do not read, a boolean or an object, a number beyond a
- * long, a repeated key) it leaves to the strict way. The strict way's string and tree were 38 % of all bytes the
- * full pipeline allocated; the quick way takes 40 % less time per record (docs/benchmarks.md).
+ * concern arises, and reads their fields straight from the bytes, strings and numbers only; anything else (a fault,
+ * a field the rules do not read, a boolean or an object, a number beyond a long, a repeated key) it leaves to the
+ * strict way. The strict way's string and tree were 38 % of all bytes the full pipeline allocated; the quick way
+ * takes 40 % less time per record (docs/benchmarks.md). The quick way first scans the bytes itself
+ * ({@link #scan}: no escapes), and hands a record with escaped strings to Jackson's streaming parser.
  */
 public final class JsonDecoder implements RecordDecoder {
     private static final long serialVersionUID = 1L;
     /** The fields the rules read ({@code EventParser}); a record with any other field goes the strict way. */
     private static final String[] FIELDS = {"eventId", "userId", "sessionId", "type", "url", "ts", "spend",
             "referrer", "userAgent"};
+    private static final byte[][] FIELD_BYTES = new byte[FIELDS.length][];
+
+    static {
+        for (int i = 0; i < FIELDS.length; i++) {
+            FIELD_BYTES[i] = FIELDS[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
 
     /** A payload's bytes read as longs, eight at a time. */
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final long SPACES = 0x2020202020202020L;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
     private final boolean quick;
     private transient ObjectMapper mapper;
@@ -58,6 +70,196 @@ public final class JsonDecoder implements RecordDecoder {
         if (!quick || !plainAscii(payload)) {
             return null;
         }
+        FieldValue[] values = scan(payload);
+        if (values == null) {
+            values = readStreaming(payload);
+        }
+        if (values == null) {
+            return null;
+        }
+        final FieldValue[] fields = values;
+        return field -> {
+            int slot = slot(field);
+            return slot < 0 ? null : fields[slot];
+        };
+    }
+
+    /**
+     * The fields of a record as producers usually write it, read straight from its plain-ASCII bytes: one object of
+     * the known keys, each once, with strings without escapes, numbers in JSON's grammar and nulls. Null for anything
+     * else, which {@link #readStreaming} reads (escapes) or leaves to the strict way. Strings of ASCII bytes need no
+     * decoding, and a long is read from its digits; a fraction or an exponent is read by {@link Double#parseDouble},
+     * as Jackson reads it, so the values are the same as the other two readings give.
+     */
+    static FieldValue[] scan(byte[] b) {
+        int n = b.length;
+        int i = whitespace(b, 0);
+        if (i >= n || b[i] != '{') {
+            return null;
+        }
+        FieldValue[] values = new FieldValue[FIELDS.length];
+        i = whitespace(b, i + 1);
+        if (i < n && b[i] == '}') {
+            return whitespace(b, i + 1) == n ? values : null;
+        }
+        int seen = 0;
+        while (true) {
+            if (i >= n || b[i] != '"') {
+                return null;
+            }
+            int keyEnd = closingQuote(b, i + 1);
+            int slot = keyEnd < 0 ? -1 : slot(b, i + 1, keyEnd);
+            if (slot < 0 || (seen & (1 << slot)) != 0) {
+                return null;   // an escape, an unknown or a repeated key
+            }
+            seen |= 1 << slot;
+            i = whitespace(b, keyEnd + 1);
+            if (i >= n || b[i] != ':') {
+                return null;
+            }
+            i = whitespace(b, i + 1);
+            if (i >= n) {
+                return null;
+            }
+            byte c = b[i];
+            if (c == '"') {
+                int end = closingQuote(b, i + 1);
+                if (end < 0) {
+                    return null;
+                }
+                values[slot] = FieldValue.of(new String(b, i + 1, end - i - 1, StandardCharsets.ISO_8859_1));
+                i = end + 1;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                i = number(b, i, values, slot);
+                if (i < 0) {
+                    return null;
+                }
+            } else if (c == 'n' && i + 4 <= n && b[i + 1] == 'u' && b[i + 2] == 'l' && b[i + 3] == 'l') {
+                i += 4;        // a null field is an absent one, as in the tree
+            } else {
+                return null;   // true, false, an object, an array or no value
+            }
+            i = whitespace(b, i);
+            if (i >= n) {
+                return null;
+            }
+            if (b[i] == ',') {
+                i = whitespace(b, i + 1);
+            } else if (b[i] == '}') {
+                return whitespace(b, i + 1) == n ? values : null;
+            } else {
+                return null;
+            }
+        }
+    }
+
+    /** Reads the number at {@code i} into {@code values[slot]}; returns the index after it, or -1 to give up. */
+    private static int number(byte[] b, int i, FieldValue[] values, int slot) {
+        int n = b.length;
+        int start = i;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int digits = i;
+        while (i < n && b[i] >= '0' && b[i] <= '9') {
+            i++;
+        }
+        int intDigits = i - digits;
+        if (intDigits == 0 || (intDigits > 1 && b[digits] == '0')) {
+            return -1;         // no digits, or a leading zero: not JSON
+        }
+        boolean integral = true;
+        if (i < n && b[i] == '.') {
+            integral = false;
+            int from = ++i;
+            while (i < n && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == from) {
+                return -1;
+            }
+        }
+        if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+            integral = false;
+            i++;
+            if (i < n && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            int from = i;
+            while (i < n && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == from) {
+                return -1;
+            }
+        }
+        if (integral) {
+            if (intDigits > 18) {
+                return -1;     // it may not fit a long: the other readings decide
+            }
+            long v = 0;
+            for (int k = digits; k < digits + intDigits; k++) {
+                v = v * 10 + (b[k] - '0');
+            }
+            values[slot] = FieldValue.of(negative ? -v : v);
+        } else {
+            values[slot] = FieldValue.of(Double.parseDouble(new String(b, start, i - start, StandardCharsets.ISO_8859_1)));
+        }
+        return i;
+    }
+
+    /** The index of the quote that ends the string starting at {@code from}, or -1 at an escape, a control character or the end. */
+    private static int closingQuote(byte[] b, int from) {
+        int i = from;
+        // Eight bytes at a time: a byte that is a quote, a backslash or below 0x20 sets its high bit in `stop`.
+        // The lowest such byte is always a true one (a false one can only follow it), so it is where to look.
+        for (; i + 8 <= b.length; i += 8) {
+            long word = (long) WORDS.get(b, i);
+            long stop = zeroBytes(word ^ QUOTES) | zeroBytes(word ^ BACKSLASHES) | ((word - SPACES) & ~word & HIGH_BITS);
+            if (stop != 0) {
+                int at = i + (Long.numberOfTrailingZeros(stop) >>> 3);
+                return b[at] == '"' ? at : -1;
+            }
+        }
+        for (; i < b.length; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c == '\\' || c < 0x20) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The high bit of every zero byte of {@code word} set (of ASCII bytes; bytes above the lowest zero may be flagged too). */
+    private static long zeroBytes(long word) {
+        return (word - ONES) & ~word & HIGH_BITS;
+    }
+
+    private static int whitespace(byte[] b, int i) {
+        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The slot of the key in {@code b[from, to)}, or -1. */
+    private static int slot(byte[] b, int from, int to) {
+        int length = to - from;
+        for (int s = 0; s < FIELD_BYTES.length; s++) {
+            byte[] name = FIELD_BYTES[s];
+            if (name.length == length && java.util.Arrays.equals(b, from, to, name, 0, length)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** Jackson's streaming reading of the same fields: strings with escapes too. Null for anything else. */
+    FieldValue[] readStreaming(byte[] payload) {
         FieldValue[] values = new FieldValue[FIELDS.length];
         int seen = 0;
         try (JsonParser p = factory().createParser(payload)) {
@@ -103,10 +305,7 @@ public final class JsonDecoder implements RecordDecoder {
         } catch (IOException e) {
             return null;       // malformed, or a duplicate key: the strict path says which
         }
-        return field -> {
-            int slot = slot(field);
-            return slot < 0 ? null : values[slot];
-        };
+        return values;
     }
 
     /**

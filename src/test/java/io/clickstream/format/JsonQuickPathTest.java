@@ -146,4 +146,107 @@ class JsonQuickPathTest {
             assertSameResult(payload);
         }
     }
+
+    /**
+     * The decoder's own scan of the bytes and Jackson's streaming parser read the same values, or the scan gives up:
+     * checked on generated records and on thousands of mutations of them (bytes cut, repeated, swapped for JSON's
+     * punctuation, digits, letters and escapes), where a record the scan takes must be JSON that Jackson reads alike.
+     */
+    @Test
+    void theScanReadsWhatJacksonReadsOrGivesUp() {
+        EventGenerator g = new EventGenerator(new GeneratorSettings(11, 500, NOW.toEpochMilli() - 3_600_000, 100, 0.2,
+                Duration.ofSeconds(8), 0.01, Duration.ofMinutes(2), Duration.ofSeconds(10), 0.02, 0.02));
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        byte[] alphabet = "{}[]:,\"\\ \t\n-+.0123456789eEnultrfase/u".getBytes(StandardCharsets.US_ASCII);
+        JsonDecoder decoder = new JsonDecoder();
+        int scanned = 0;
+        int mutantsScanned = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] payload = g.next().payload;
+            for (int m = 0; m < 4; m++) {
+                byte[] b = m == 0 ? payload : mutate(payload, rng, alphabet);
+                if (!JsonDecoder.plainAscii(b)) {
+                    continue;
+                }
+                FieldValue[] scan = JsonDecoder.scan(b);
+                if (scan == null) {
+                    continue;
+                }
+                scanned++;
+                if (m > 0) {
+                    mutantsScanned++;
+                }
+                FieldValue[] jackson = decoder.readStreaming(b);
+                String what = new String(b, StandardCharsets.US_ASCII);
+                assertThat(jackson).as(what).isNotNull();
+                for (int f = 0; f < scan.length; f++) {
+                    assertThat(describe(scan[f])).as(what).isEqualTo(describe(jackson[f]));
+                }
+                assertSameResult(b);
+            }
+        }
+        assertThat(scanned).isGreaterThan(19_000);
+        assertThat(mutantsScanned).as("mutants the scan took, each checked against Jackson").isGreaterThan(5_000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            VIEW + ",\"referrer\":\"a \\\"q\\\" b\"}",        // escapes: Jackson's streaming reading
+            VIEW + ",\"spend\":01}",                              // leading zero
+            VIEW + ",\"spend\":1.}",
+            VIEW + ",\"spend\":.5}",
+            VIEW + ",\"spend\":1e}",
+            VIEW + ",\"spend\":-}",
+            VIEW + ",\"spend\":1234567890123456789}",             // may not fit a long
+            VIEW + ",\"spend\":nul}",
+            VIEW + ",\"spend\":nullx}",
+            VIEW + ",\"spend\":true}",
+            VIEW + " x}",
+            "{\"event\\u0049d\":\"e-1\"}"})
+    void theScanGivesUpOnAnythingButPlainStringsNumbersAndNulls(String json) {
+        assertThat(JsonDecoder.scan(json.getBytes(StandardCharsets.US_ASCII))).as(json).isNull();
+        assertSameResult(json.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void theScanReadsNumbersAsJsonWritesThem() {
+        String[] numbers = {"0", "-0", "7", "-12", "123456789012345678", "-123456789012345678", "0.5", "-0.0", "1e3",
+                "1E-3", "2.5e+2", "19.99", "1e400", "4.9e-325"};
+        for (String number : numbers) {
+            byte[] b = (VIEW + ",\"spend\":" + number + "}").getBytes(StandardCharsets.US_ASCII);
+            FieldValue[] scan = JsonDecoder.scan(b);
+            assertThat(scan).as(number).isNotNull();
+            assertThat(describe(scan[6])).as(number).isEqualTo(describe(new JsonDecoder().readStreaming(b)[6]));
+        }
+    }
+
+    private static String describe(FieldValue v) {
+        return v == null ? "absent" : v.typeName() + " " + v.literal();
+    }
+
+    private static byte[] mutate(byte[] payload, java.util.SplittableRandom rng, byte[] alphabet) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int at = rng.nextInt(payload.length);
+        int kind = rng.nextInt(4);
+        out.write(payload, 0, at);
+        switch (kind) {
+            case 0:                                   // one byte replaced
+                out.write(alphabet[rng.nextInt(alphabet.length)]);
+                out.write(payload, at + 1, payload.length - at - 1);
+                break;
+            case 1:                                   // one byte inserted
+                out.write(alphabet[rng.nextInt(alphabet.length)]);
+                out.write(payload, at, payload.length - at);
+                break;
+            case 2:                                   // a few bytes cut
+                int cut = Math.min(payload.length - at, 1 + rng.nextInt(4));
+                out.write(payload, at + cut, payload.length - at - cut);
+                break;
+            default:                                  // a stretch repeated
+                int len = Math.min(payload.length - at, 1 + rng.nextInt(12));
+                out.write(payload, at, len);
+                out.write(payload, at, payload.length - at);
+        }
+        return out.toByteArray();
+    }
 }
