@@ -31,6 +31,20 @@ public final class EventGenerator {
         Reason.MALFORMED_JSON, Reason.NOT_AN_OBJECT, Reason.MISSING_FIELD, Reason.WRONG_TYPE,
         Reason.OUT_OF_RANGE, Reason.UNKNOWN_EVENT_TYPE, Reason.FUTURE_TIMESTAMP
     };
+    private static final byte[] EVENT_ID = ascii("{\"eventId\":\"");
+    private static final byte[] USER_ID = ascii("\",\"userId\":\"");
+    private static final byte[] SESSION_ID = ascii("\",\"sessionId\":\"");
+    private static final byte[] TYPE = ascii("\",\"type\":\"");
+    private static final byte[] URL = ascii("\",\"url\":\"");
+    private static final byte[] TS = ascii("\",\"ts\":");
+    private static final byte[] SPEND = ascii(",\"spend\":");
+    private static final byte[] REFERRER = ascii(",\"referrer\":\"");
+    private static final byte[] USER_AGENT = ascii("\",\"userAgent\":\"");
+    private static final byte[] END = ascii("\"}");
+    private static final byte[] CATEGORY_URL = ascii("/category/");
+    private static final byte[] PRODUCT_URL = ascii("/product/");
+    private static final byte[] CART_URL = ascii("/cart/add?product=");
+    private static final byte[] BUY_URL = ascii("/buy");
     private static final int RECENT = 64;
     /** 2100-01-01T00:00:00Z: far enough ahead to stay a future timestamp whenever the data is replayed. */
     private static final long FAR_FUTURE = 4_102_444_800_000L;
@@ -43,7 +57,7 @@ public final class EventGenerator {
     private int recentCount;
     private long nextIndex;
     private long sessionCounter;
-    private final StringBuilder sb = new StringBuilder(320);
+    private final AsciiBuffer out = new AsciiBuffer();
 
     public EventGenerator(GeneratorSettings settings) {
         this.settings = settings;
@@ -94,47 +108,68 @@ public final class EventGenerator {
             ts = nominal - 1 - rng.nextLong(settings.disorderMaxMillis);
         }
         String eventId = uuid();
-        byte[] payload = validEvent(eventId, Math.max(0, ts)).getBytes(StandardCharsets.UTF_8);
+        byte[] payload = validEvent(eventId, Math.max(0, ts));
         int slot = recentCount++ % RECENT;
         recentPayloads[slot] = payload;
         recentIds[slot] = eventId;
         return new GeneratedRecord(payload, GeneratedRecord.Kind.VALID, eventId, null, late);
     }
 
-    private String validEvent(String eventId, long ts) {
+    private byte[] validEvent(String eventId, long ts) {
         int i = rng.nextInt(sessions.length);
         Session s = sessions[i];
         EventType type = s.next(rng);
-        sb.setLength(0);
-        sb.append("{\"eventId\":\"").append(eventId)
-          .append("\",\"userId\":\"").append(s.userId)
-          .append("\",\"sessionId\":\"").append(s.sessionId)
-          .append("\",\"type\":\"").append(type.wireName())
-          .append("\",\"url\":\"").append(url(type, s))
-          .append("\",\"ts\":").append(ts);
+        // Written as bytes (the record is ASCII): building a String and encoding it cost twice as much.
+        out.reset();
+        out.write(EVENT_ID);
+        out.ascii(eventId);
+        out.write(USER_ID);
+        out.ascii(s.userId);
+        out.write(SESSION_ID);
+        out.ascii(s.sessionId);
+        out.write(TYPE);
+        out.ascii(type.wireName());
+        out.write(URL);
+        url(type, s);
+        out.write(TS);
+        out.decimal(ts);
         if (type == EventType.PURCHASE) {
-            sb.append(",\"spend\":").append(s.burst ? cents(300 + rng.nextDouble() * 600) : spend());
+            out.write(SPEND);
+            out.ascii(Double.toString(s.burst ? cents(300 + rng.nextDouble() * 600) : spend()));
         }
-        sb.append(",\"referrer\":\"").append(s.events == 1 ? s.referrer : "site")
-          .append("\",\"userAgent\":\"").append(s.userAgent).append("\"}");
+        out.write(REFERRER);
+        out.ascii(s.events == 1 ? s.referrer : "site");
+        out.write(USER_AGENT);
+        out.ascii(s.userAgent);
+        out.write(END);
         if (s.finished) {
             sessions[i] = newSession();
         }
-        return sb.toString();
+        return out.toByteArray();
     }
 
-    private String url(EventType type, Session s) {
+    private void url(EventType type, Session s) {
         switch (type) {
             case VIEW:
-                return rng.nextInt(4) == 0 ? "/category/" + CATEGORIES[rng.nextInt(CATEGORIES.length)]
-                        : "/product/" + s.product;
+                if (rng.nextInt(4) == 0) {
+                    out.write(CATEGORY_URL);
+                    out.ascii(CATEGORIES[rng.nextInt(CATEGORIES.length)]);
+                } else {
+                    out.write(PRODUCT_URL);
+                    out.decimal(s.product);
+                }
+                return;
             case CLICK:
                 s.product = product();
-                return "/product/" + s.product;
+                out.write(PRODUCT_URL);
+                out.decimal(s.product);
+                return;
             case ADD_TO_CART:
-                return "/cart/add?product=" + s.product;
+                out.write(CART_URL);
+                out.decimal(s.product);
+                return;
             default:
-                return "/buy";
+                out.write(BUY_URL);
         }
     }
 
@@ -260,6 +295,63 @@ public final class EventGenerator {
             }
             last = t;
             return t;
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A growing byte buffer for ASCII text: the generator's strings and numbers are all ASCII. */
+    private static final class AsciiBuffer {
+        private byte[] bytes = new byte[384];
+        private int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        void write(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, bytes, size, b.length);
+            size += b.length;
+        }
+
+        void ascii(String s) {
+            int n = s.length();
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                bytes[size + i] = (byte) s.charAt(i);
+            }
+            size += n;
+        }
+
+        /** {@code v} in decimal, as {@code Long.toString} writes it. */
+        void decimal(long v) {
+            if (v < 0) {
+                ascii(Long.toString(v));
+                return;
+            }
+            int digits = 1;
+            for (long rest = v / 10; rest != 0; rest /= 10) {
+                digits++;
+            }
+            ensure(digits);
+            for (int i = size + digits - 1; i >= size; i--) {
+                bytes[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            size += digits;
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(bytes, size);
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
         }
     }
 }
