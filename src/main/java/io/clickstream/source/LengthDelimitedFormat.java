@@ -37,9 +37,7 @@ public class LengthDelimitedFormat extends SimpleStreamFormat<RawRecord> {
                 if (f == null) {
                     return null;
                 }
-                RawRecord r = new RawRecord("file", fileName + ":" + ++recordNumber, f.bytes);
-                r.framingError = f.error;
-                return r;
+                return new RawRecord("file", fileName + ":" + ++recordNumber, f.bytes, f.error);
             }
 
             @Override
