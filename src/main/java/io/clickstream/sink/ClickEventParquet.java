@@ -77,6 +77,7 @@ public final class ClickEventParquet implements BulkWriter.Factory<ClickEvent> {
         private final MessageType schema;
         private final Map<String, String> footer = new HashMap<>();
         private RecordConsumer rows;
+        private byte[] buffer = new byte[256];
 
         Rows(String avroSchema) {
             Schema avro = new Schema.Parser().parse(avroSchema);
@@ -129,8 +130,29 @@ public final class ClickEventParquet implements BulkWriter.Factory<ClickEvent> {
                 return;
             }
             rows.startField(COLUMNS[index], index);
-            rows.addBinary(Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8)));
+            rows.addBinary(utf8(value));
             rows.endField(COLUMNS[index], index);
+        }
+
+        /**
+         * The string's UTF-8 bytes. An ASCII string (nearly every value) is written into one buffer that every value
+         * shares, as a reused array: Parquet copies it where it keeps it (a new dictionary entry, a new minimum or
+         * maximum), and most values are in the dictionary already, so they no longer cost an array each.
+         */
+        private Binary utf8(String value) {
+            int n = value.length();
+            if (n > buffer.length) {
+                buffer = new byte[Math.max(n, 2 * buffer.length)];
+            }
+            byte[] b = buffer;
+            for (int i = 0; i < n; i++) {
+                char c = value.charAt(i);
+                if (c >= 0x80) {
+                    return Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
+                }
+                b[i] = (byte) c;
+            }
+            return Binary.fromReusedByteArray(b, 0, n);
         }
     }
 }

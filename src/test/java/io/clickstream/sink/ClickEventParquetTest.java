@@ -30,7 +30,7 @@ class ClickEventParquetTest {
             events.add(new ClickEvent("e-" + i, "u-" + (i % 37), i % 5 == 0 ? null : "s-" + (i % 91), type,
                     i % 7 == 0 ? "/produkt/über-" + i : "/product/" + (i % 13), 1_732_492_800_000L + i * 1_000L,
                     type == EventType.PURCHASE ? 10.0 + i / 4.0 : null, i % 3 == 0 ? null : "https://ex.com/" + (i % 4),
-                    i % 11 == 0 ? null : "Mozilla/5.0 (日本語; 🚀) " + (i % 2)));
+                    i % 11 == 0 ? null : i % 17 == 0 ? "Mozilla/5.0 " + "x".repeat(i % 600) : "Mozilla/5.0 (日本語; 🚀) " + (i % 2)));
         }
         return events;
     }
@@ -71,6 +71,13 @@ class ClickEventParquetTest {
         assertThat(d.getFileMetaData().getKeyValueMetaData())
                 .containsEntry("parquet.avro.schema", a.getFileMetaData().getKeyValueMetaData().get("parquet.avro.schema"))
                 .containsEntry("writer.model.name", "avro");
+        // Strings go to Parquet in a buffer it must copy where it keeps one: the statistics show whether it did.
+        for (int c = 0; c < d.getBlocks().get(0).getColumns().size(); c++) {
+            ColumnChunkMetaData mine = d.getBlocks().get(0).getColumns().get(c);
+            ColumnChunkMetaData theirs = a.getBlocks().get(0).getColumns().get(c);
+            assertThat(mine.getStatistics()).as(mine.getPath().toDotString()).isEqualTo(theirs.getStatistics());
+            assertThat(mine.getStatistics().hasNonNullValue()).as(mine.getPath().toDotString()).isTrue();
+        }
         for (ColumnChunkMetaData column : d.getBlocks().get(0).getColumns()) {
             boolean dictionary = column.getEncodings().contains(Encoding.PLAIN_DICTIONARY)
                     || column.getEncodings().contains(Encoding.RLE_DICTIONARY);
