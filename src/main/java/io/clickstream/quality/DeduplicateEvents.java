@@ -69,6 +69,11 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient Counter late;
     private transient Counter distinct;
     private transient volatile long lastWatermark;
+    /**
+     * Whether the state is on the heap, where the value read is the one in state, changed in place (the heap backend
+     * hands out a copy of its own while a checkpoint is copying it), so only a new value is written.
+     */
+    private boolean onHeap;
 
     /** Stores ids in the {@code store} form whatever the backend (tests of each form). */
     public DeduplicateEvents(Duration horizon, IdStore store) {
@@ -86,6 +91,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
 
     @Override
     public void stateOnHeap(boolean onHeap) {
+        this.onHeap = onHeap;
         if (store == null) {
             store = onHeap ? IdStore.ONE_VALUE : IdStore.MAP_ENTRIES;
         }
@@ -133,8 +139,10 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
 
     private boolean firstInValue(String eventId, long now, Context ctx) throws Exception {
         SeenEventIds user = ids.value();
+        boolean inState = user != null;
         if (user == null) {
             user = takeOverMapEntries();
+            inState = !user.isEmpty();
         }
         if (!user.firstSighting(eventId, now, horizon)) {
             return false;
@@ -142,7 +150,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         if (user.cleanupAt() == SeenEventIds.NO_CLEANUP) {
             user.setCleanupAt(schedule(ctx, now + horizon));
         }
-        ids.update(user);
+        if (!inState || !onHeap) {
+            ids.update(user);
+        }
         return true;
     }
 
