@@ -232,4 +232,43 @@ class ClickEventSerializerTest {
         return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
                 ClickEventSerializerTest.class.getClassLoader());
     }
+
+    /** A user's events share one userId String (the keyed state's lookups compare references), and ids that share a slot stay apart. */
+    @Test
+    void eventsOfOneUserShareTheirUserIdString() throws IOException {
+        // 20,000 users (the generator's default) in 65,536 slots: most ids keep their slot from one event to the next.
+        assertThat(sharedAcrossTwoRounds(20_000)).isBetween(13_000, 20_000);
+        // Ten times the slots: ids replace each other all the time, and every one still reads back as itself.
+        assertThat(sharedAcrossTwoRounds(655_360)).isLessThan(655_360 / 10);
+    }
+
+    /** Reads two rounds of events of {@code users} users; returns how many users' second event had the first's String. */
+    private int sharedAcrossTwoRounds(int users) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(1 << 20);
+        for (int round = 0; round < 2; round++) {
+            for (int u = 0; u < users; u++) {
+                serializer.serialize(new ClickEvent("e-" + u, "u-" + u, null, EventType.VIEW, "/", u, null, null, null), out);
+            }
+        }
+        serializer.serialize(new ClickEvent("e-x", "\u00fc-7", null, EventType.VIEW, "/", 1L, null, null, null), out);
+        serializer.serialize(new ClickEvent("e-y", "u-" + "x".repeat(100), null, EventType.VIEW, "/", 1L, null, null, null), out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        String[] first = new String[users];
+        for (int u = 0; u < users; u++) {
+            first[u] = serializer.deserialize(in).userId;
+            assertThat(first[u]).isEqualTo("u-" + u);
+        }
+        int shared = 0;
+        for (int u = 0; u < users; u++) {
+            String again = serializer.deserialize(in).userId;
+            assertThat(again).isEqualTo("u-" + u);
+            if (again == first[u]) {
+                shared++;
+            }
+        }
+        assertThat(serializer.deserialize(in).userId).isEqualTo("\u00fc-7");
+        assertThat(serializer.deserialize(in).userId).isEqualTo("u-" + "x".repeat(100));
+        assertThat(in.available()).isZero();
+        return shared;
+    }
 }
