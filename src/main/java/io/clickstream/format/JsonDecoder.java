@@ -338,6 +338,12 @@ public final class JsonDecoder implements RecordDecoder {
     }
 
     private static int slot(String field) {
+        // The rules ask for fields by literals, the same (interned) Strings as these: a reference comparison finds them.
+        for (int i = 0; i < FIELDS.length; i++) {
+            if (FIELDS[i] == field) {
+                return i;
+            }
+        }
         for (int i = 0; i < FIELDS.length; i++) {
             if (FIELDS[i].equals(field)) {
                 return i;
