@@ -27,7 +27,7 @@ import java.nio.charset.StandardCharsets;
  * concern arises, and reads their fields straight from the bytes, strings and numbers only; anything else (a fault,
  * a field the rules do not read, a boolean or an object, a number beyond a long, a repeated key) it leaves to the
  * strict way. The strict way's string and tree were 38 % of all bytes the full pipeline allocated; the quick way
- * takes 40 % less time per record (docs/benchmarks.md). The quick way first scans the bytes itself
+ * takes about 60 % less time per record (docs/benchmarks.md). The quick way first scans the bytes itself
  * ({@link #scan}: no escapes), and hands a record with escaped strings to Jackson's streaming parser.
  */
 public final class JsonDecoder implements RecordDecoder {
