@@ -306,6 +306,8 @@ public final class EventGenerator {
     private static final class AsciiBuffer {
         private byte[] bytes = new byte[384];
         private int size;
+        /** A long has at most 19 digits. */
+        private final byte[] digits = new byte[19];
 
         void reset() {
             size = 0;
@@ -332,16 +334,17 @@ public final class EventGenerator {
                 ascii(Long.toString(v));
                 return;
             }
-            int digits = 1;
-            for (long rest = v / 10; rest != 0; rest /= 10) {
-                digits++;
-            }
-            ensure(digits);
-            for (int i = size + digits - 1; i >= size; i--) {
-                bytes[i] = (byte) ('0' + v % 10);
-                v /= 10;
-            }
-            size += digits;
+            // One pass of divisions, the digits from the last into a scratch array, then copied in order.
+            int from = digits.length;
+            do {
+                long rest = v / 10;
+                digits[--from] = (byte) ('0' + (v - rest * 10));
+                v = rest;
+            } while (v != 0);
+            int n = digits.length - from;
+            ensure(n);
+            System.arraycopy(digits, from, bytes, size, n);
+            size += n;
         }
 
         byte[] toByteArray() {
