@@ -29,6 +29,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -112,10 +114,32 @@ public final class Benchmark {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             collectors.add(gc.getName());
         }
-        return String.format(Locale.ROOT, "%d cores, %s %s, garbage collectors %s, max heap %,d MiB",
+        return String.format(Locale.ROOT, "%d cores, %s %s, garbage collectors %s, max heap %,d MiB, %s",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), String.join(" + ", collectors),
-                Runtime.getRuntime().maxMemory() >> 20);
+                Runtime.getRuntime().maxMemory() >> 20, heapKept() ? "heap kept after collections"
+                        : "heap shrunk by each run's full collection");
+    }
+
+    /**
+     * Whether the JVM keeps the heap it has grown after a full collection. Every measurement starts with
+     * {@code System.gc()}; with the JVM's defaults G1 then gives back all but a few hundred MiB (it keeps at most 70 %
+     * free, {@code MaxHeapFreeRatio}, down to a minimum of 8 MiB), and the run that follows pays for growing it
+     * again: page faults for every region it touches anew and a young generation sized from the small heap. A
+     * TaskManager never shrinks (Flink gives it {@code -Xms} equal to {@code -Xmx}); {@code ./clickstream} sets
+     * {@code -XX:MaxHeapFreeRatio=100} for the same effect (docs/benchmarks.md, "The heap").
+     */
+    static boolean heapKept() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (Integer.parseInt(vm.getVMOption("MaxHeapFreeRatio").getValue()) >= 100) {
+                return true;
+            }
+            // The minimum heap is a flag of its own from Java 13 on (-Xms sets it); on Java 11 the check above decides.
+            return Long.parseLong(vm.getVMOption("MinHeapSize").getValue()) >= Runtime.getRuntime().maxMemory();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
     }
 
     /** Runs everything; returns the report (Markdown). */
