@@ -46,11 +46,11 @@ import java.util.Map;
 /**
  * The benchmark: the real topology on the built-in generator at full speed, with exactly-once checkpoints, built
  * up stage by stage (a cost staircase), on heap and RocksDB state; then the high-spend detectors side by side on
- * a stream of purchases. Each run is a fresh embedded Flink cluster in this JVM.
+ * a stream of purchases. Every run is a job on one embedded Flink cluster ({@link SharedCluster}) in this JVM.
  */
 public final class Benchmark {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
-    private static final int WARM_UP_RUNS = 3;
+    private static final int WARM_UP_RUNS = 5;
     private static final long START = Instant.parse("2024-11-25T00:00:00Z").toEpochMilli();
 
     private final AppConfig base;
@@ -65,6 +65,8 @@ public final class Benchmark {
     private Stage latencyStage = Stage.ALL;
 
     private boolean fullOnly;
+    /** The one cluster every job of {@link #run()} runs on. */
+    private SharedCluster cluster;
     private int repeats = 3;
 
     /** How much of the job the latency run builds: {@link Stage#ALL} (the default), or less to see what a part costs. */
@@ -144,11 +146,20 @@ public final class Benchmark {
 
     /** Runs everything; returns the report (Markdown). */
     public String run() throws Exception {
+        try (SharedCluster shared = new SharedCluster(FlinkSettings.forJob(base), FlinkSettings.parallelism(base))) {
+            cluster = shared;
+            return runAll();
+        } finally {
+            cluster = null;
+        }
+    }
+
+    private String runAll() throws Exception {
         // Warm-up (not reported): a streaming job runs for days, and what it costs per record is its cost once the
         // JIT has compiled it. The compilers keep working through the first few runs of this job in a JVM (the JIT
         // column: about 7 CPU-s in a first run of 500,000 records, 5 in the second, about 1 from the fourth on;
-        // one long run instead of three left 4), so three runs of the measured size come first, and the JIT column
-        // shows what is left.
+        // one long run instead of three left 4). Five runs of the measured size come first (the first measured run
+        // after three still compiled for 2.6 CPU-s, after five for 0.8), and the JIT column shows what is left.
         for (int i = 1; i <= WARM_UP_RUNS; i++) {
             pipelineOnce("warm-up " + i + "/" + WARM_UP_RUNS, Stage.ALL, true, base);
         }
@@ -424,10 +435,10 @@ public final class Benchmark {
         insert.attachAsDataStream();
     }
 
-    private static StreamExecutionEnvironment environment(AppConfig c) {
+    private StreamExecutionEnvironment environment(AppConfig c) {
         Configuration flink = FlinkSettings.forJob(c);
         FileSystem.initialize(flink, null);
-        return StreamExecutionEnvironment.createLocalEnvironment(flink);
+        return cluster.environment(flink);
     }
 
     /** Keyed, stateless: the cost every detector run pays before its own work. */
