@@ -234,8 +234,9 @@ public final class Benchmark {
                 records, base.longValue(Settings.GEN_SEED), "1 % malformed, 2 % duplicates, 1 % late, 20 % disordered",
                 base.integer(Settings.PARALLELISM), base.duration(Settings.CHECKPOINT_INTERVAL).toSeconds() + " s",
                 jvm()));
-        r.append("Each run is also made with one record: what starting and stopping the embedded cluster and that job "
-                + "costs (\"startup\"); records / CPU-s and records / wall-s are net of it.\n\n");
+        r.append("Every run is a job on one embedded cluster, started once. Each run is also made with one record: what "
+                + "submitting, starting and stopping that job costs (\"startup\"); records / CPU-s and records / wall-s "
+                + "are net of it.\n\n");
         r.append(Measurement.header()).append('\n');
         for (Measurement m : stairs) {
             r.append(m.row()).append('\n');
