@@ -58,12 +58,13 @@ public class AvroParquetRows<T> implements BulkWriter.Factory<T> {
     public BulkWriter<T> create(FSDataOutputStream out) throws IOException {
         final String schemaString = schemaJson;
         final CompressionCodecName compression = CompressionCodecName.valueOf(codec.toUpperCase());
-        BulkWriter<GenericRecord> parquet = BufferedPartFile.writer(out, buffered ->
-                new ParquetWriterFactory<GenericRecord>(stream -> AvroParquetWriter.<GenericRecord>builder(stream)
-                        .withSchema(new Schema.Parser().parse(schemaString))
-                        .withDataModel(GenericData.get())
-                        .withCompressionCodec(compression)
-                        .build()).create(buffered));
+        BulkWriter<GenericRecord> parquet = new ParquetWriterFactory<GenericRecord>(stream -> {
+            return AvroParquetWriter.<GenericRecord>builder(stream)
+                    .withSchema(new Schema.Parser().parse(schemaString))
+                    .withDataModel(GenericData.get())
+                    .withCompressionCodec(compression)
+                    .build();
+        }).create(out);
         Schema schema = new Schema.Parser().parse(schemaJson);
         return new BulkWriter<>() {
             @Override

@@ -14,13 +14,19 @@ import java.io.IOException;
  * of them Parquet's (JFR's {@code jdk.FileWrite} events with stack traces). Through this buffer a part file takes a
  * call per 64 KiB.
  *
- * <p>Safe for bulk formats only: their part files roll on every checkpoint, and Flink finishes the writer
+ * <p>Safe for bulk formats only ({@link OutputSinks} wraps their writers' factories): their part files roll on every
+ * checkpoint, and Flink finishes the writer
  * ({@link BulkWriter#finish()}) before it commits or persists the file, so {@link #writer} drains the buffer there
  * and no byte is held across a checkpoint. (Row formats persist an open part file at a checkpoint; their encoders
  * write each record in one call instead, see {@link JsonLineEncoder}.)
  */
 final class BufferedPartFile extends FSDataOutputStream {
     static final int SIZE = 64 * 1024;
+
+    /** {@code writers}, each on a buffered part file: for bulk sinks that roll on every checkpoint only. */
+    static <T> BulkWriter.Factory<T> factory(BulkWriter.Factory<T> writers) {
+        return out -> writer(out, writers::create);
+    }
 
     /** Opens a bulk writer on {@code out} with this buffer between them; it is drained when the writer finishes. */
     static <T> BulkWriter<T> writer(FSDataOutputStream out, Opener<T> open) throws IOException {

@@ -46,11 +46,11 @@ public final class ClickEventParquet implements BulkWriter.Factory<ClickEvent> {
     public BulkWriter<ClickEvent> create(FSDataOutputStream out) throws IOException {
         final String schema = avroSchema;
         final CompressionCodecName compression = CompressionCodecName.valueOf(codec.toUpperCase());
-        return BufferedPartFile.writer(out, buffered -> new ParquetWriterFactory<ClickEvent>(file -> new Builder(file, schema)
+        return new ParquetWriterFactory<ClickEvent>(file -> new Builder(file, schema)
                 .withCompressionCodec(compression)
                 // A different value in every row: a dictionary would only grow until Parquet gave up on it.
                 .withDictionaryEncoding("event_id", false)
-                .build()).create(buffered));
+                .build()).create(out);
     }
 
     private static final class Builder extends ParquetWriter.Builder<ClickEvent, Builder> {

@@ -95,7 +95,8 @@ public final class OutputSinks {
     }
 
     private static <T> Sink<T> parquet(String root, String dir, BulkWriter.Factory<T> writer, SerializableFunction<T, Long> eventTime) {
-        return FileSink.forBulkFormat(new Path(join(root, dir)), writer)
+        // Buffered (BufferedPartFile): safe because bulk part files roll on every checkpoint.
+        return FileSink.forBulkFormat(new Path(join(root, dir)), BufferedPartFile.factory(writer))
                 .withBucketAssigner(new EventTimeBucketAssigner<>(eventTime))
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
