@@ -59,7 +59,7 @@ public class AvroParquetRows<T> implements BulkWriter.Factory<T> {
         final String schemaString = schemaJson;
         final CompressionCodecName compression = CompressionCodecName.valueOf(codec.toUpperCase());
         BulkWriter<GenericRecord> parquet = new ParquetWriterFactory<GenericRecord>(stream -> {
-            return AvroParquetWriter.<GenericRecord>builder(stream)
+            return BinaryDictionary.install(AvroParquetWriter.<GenericRecord>builder(stream))
                     .withSchema(new Schema.Parser().parse(schemaString))
                     .withDataModel(GenericData.get())
                     .withCompressionCodec(compression)

@@ -46,7 +46,7 @@ public final class ClickEventParquet implements BulkWriter.Factory<ClickEvent> {
     public BulkWriter<ClickEvent> create(FSDataOutputStream out) throws IOException {
         final String schema = avroSchema;
         final CompressionCodecName compression = CompressionCodecName.valueOf(codec.toUpperCase());
-        return new ParquetWriterFactory<ClickEvent>(file -> new Builder(file, schema)
+        return new ParquetWriterFactory<ClickEvent>(file -> BinaryDictionary.install(new Builder(file, schema))
                 .withCompressionCodec(compression)
                 // A different value in every row: a dictionary would only grow until Parquet gave up on it.
                 .withDictionaryEncoding("event_id", false)

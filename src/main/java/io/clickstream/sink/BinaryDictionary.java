@@ -1,0 +1,232 @@
+package io.clickstream.sink;
+
+import org.apache.parquet.bytes.ByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.values.ValuesWriter;
+import org.apache.parquet.column.values.dictionary.DictionaryValuesWriter;
+import org.apache.parquet.column.values.dictionary.DictionaryValuesWriter.PlainBinaryDictionaryValuesWriter;
+import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
+import org.apache.parquet.column.values.factory.ValuesWriterFactory;
+import org.apache.parquet.column.values.fallback.FallbackValuesWriter;
+import org.apache.parquet.column.values.dictionary.IntList;
+import org.apache.parquet.column.values.plain.PlainValuesWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.io.api.Binary;
+
+import java.lang.reflect.Field;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Parquet's dictionary encoding of a string (byte array) column, with the same ids, pages and fallback as
+ * Parquet's own {@code PlainBinaryDictionaryValuesWriter}, so the files are byte for byte the same; only how a value
+ * finds its id differs.
+ *
+ * <p>Why: Parquet keeps each entry as a {@link Binary} object with an array of its own, in a hash map of object
+ * references. A lookup then reads the reference, the entry object and its array, which in a running job are cache
+ * misses more often than not: on high-cardinality columns such as {@code user_id} and {@code session_id},
+ * {@code Binary.equals} was the largest single method in the job's profiles. Here the table holds each entry's hash
+ * and id side by side in one {@code int} array, and the entries' bytes lie end to end in one byte array: a lookup
+ * reads a slot and, when the hash matches, the bytes it compares. New entries are appended without an object each.
+ */
+final class BinaryDictionary extends DictionaryValuesWriter {
+    private static final int INITIAL_SLOTS = 64;
+    private static final int EMPTY = 0;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Pairs (hash, id + 1) by slot; id + 1 is {@link #EMPTY} for a free slot. Half full at most. */
+    private int[] table = new int[2 * INITIAL_SLOTS];
+    /** The entries' bytes, end to end, in id order. */
+    private byte[] bytes = new byte[1024];
+    /** Entry {@code id} is {@code bytes[starts[id], starts[id + 1])}. */
+    private int[] starts = new int[INITIAL_SLOTS + 1];
+    private int size;
+
+    /**
+     * Has {@code builder}'s writer encode its dictionary-encoded string columns with this class; every other column
+     * is encoded as Parquet would. Parquet 1.13's writer builder takes a values-writer factory only through its
+     * encoding properties, which it does not expose, so they are reached by reflection (checked by the tests
+     * against the Parquet version the build pins).
+     */
+    static <B extends ParquetWriter.Builder<?, B>> B install(B builder) {
+        try {
+            Field properties = ParquetWriter.Builder.class.getDeclaredField("encodingPropsBuilder");
+            properties.setAccessible(true);
+            ((ParquetProperties.Builder) properties.get(builder)).withValuesWriterFactory(new Factory());
+            return builder;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot set the dictionary writer of Parquet's ParquetWriter.Builder ("
+                    + e + "): this Parquet version differs from the one the build pins; remove the call to "
+                    + "BinaryDictionary.install or adapt it to that version", e);
+        }
+    }
+
+    /** Parquet's own values writers, except a dictionary-encoded string column's dictionary, which is this class. */
+    static final class Factory implements ValuesWriterFactory {
+        private final DefaultValuesWriterFactory parquet = new DefaultValuesWriterFactory();
+        private ParquetProperties properties;
+
+        @Override
+        public void initialize(ParquetProperties properties) {
+            this.properties = properties;
+            parquet.initialize(properties);
+        }
+
+        @Override
+        public ValuesWriter newValuesWriter(ColumnDescriptor column) {
+            ValuesWriter writer = parquet.newValuesWriter(column);
+            if (writer instanceof FallbackValuesWriter) {
+                FallbackValuesWriter<?, ?> fallback = (FallbackValuesWriter<?, ?>) writer;
+                if (fallback.initialWriter.getClass() == PlainBinaryDictionaryValuesWriter.class) {
+                    // The encodings Parquet's factories give the data and dictionary pages of each format version.
+                    Encoding dictionaryPage = properties.getWriterVersion() == WriterVersion.PARQUET_1_0
+                            ? Encoding.PLAIN_DICTIONARY : Encoding.PLAIN;
+                    return FallbackValuesWriter.of(new BinaryDictionary(properties.getDictionaryPageSizeThreshold(),
+                            fallback.initialWriter.getEncoding(), dictionaryPage, properties.getAllocator()),
+                            fallback.fallBackWriter);
+                }
+            }
+            return writer;
+        }
+    }
+
+    BinaryDictionary(int maxDictionaryByteSize, Encoding dataPage, Encoding dictionaryPage,
+                     ByteBufferAllocator allocator) {
+        super(maxDictionaryByteSize, dataPage, dictionaryPage, allocator);
+    }
+
+    @Override
+    public void writeBytes(Binary v) {
+        byte[] b;
+        int from;
+        int length;
+        ByteBuffer buffer = v.toByteBuffer();
+        if (buffer.hasArray()) {
+            b = buffer.array();
+            from = buffer.arrayOffset() + buffer.position();
+            length = buffer.remaining();
+        } else {
+            b = v.getBytes();
+            from = 0;
+            length = b.length;
+        }
+        int hash = hash(b, from, length);
+        int mask = table.length / 2 - 1;
+        int slot = hash & mask;
+        while (true) {
+            int id = table[2 * slot + 1] - 1;
+            if (id < 0) {
+                break;
+            }
+            if (table[2 * slot] == hash
+                    && Arrays.equals(bytes, starts[id], starts[id + 1], b, from, from + length)) {
+                encodedValues.add(id);
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+        int id = size;
+        append(b, from, length);
+        table[2 * slot] = hash;
+        table[2 * slot + 1] = id + 1;
+        if (2 * size > mask) {
+            grow();
+        }
+        // As Parquet counts it: the length (4 bytes) and the bytes.
+        dictionaryByteSize += 4L + length;
+        encodedValues.add(id);
+    }
+
+    /**
+     * A hash of the bytes, eight at a time (a multiply and a rotate per word, the tail byte by byte), mixed at the
+     * end so that values differing only in their last characters spread over the table.
+     */
+    private static int hash(byte[] b, int from, int length) {
+        long h = 0x9E3779B97F4A7C15L ^ length;
+        int i = from;
+        int end = from + length;
+        for (; i + 8 <= end; i += 8) {
+            h = Long.rotateLeft((h ^ (long) LONGS.get(b, i)) * 0xC2B2AE3D27D4EB4FL, 31);
+        }
+        for (; i < end; i++) {
+            h = Long.rotateLeft((h ^ b[i]) * 0x165667B19E3779F9L, 23);
+        }
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return (int) h;
+    }
+
+    private void append(byte[] b, int from, int length) {
+        int start = starts[size];
+        if (start + length > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, start + length));
+        }
+        System.arraycopy(b, from, bytes, start, length);
+        if (size + 2 > starts.length) {
+            starts = Arrays.copyOf(starts, 2 * starts.length);
+        }
+        starts[++size] = start + length;
+    }
+
+    /** Doubles the table, placing every entry anew. */
+    private void grow() {
+        int[] old = table;
+        table = new int[2 * old.length];
+        int mask = table.length / 2 - 1;
+        for (int s = 0; s < old.length / 2; s++) {
+            if (old[2 * s + 1] != EMPTY) {
+                int slot = old[2 * s] & mask;
+                while (table[2 * slot + 1] != EMPTY) {
+                    slot = (slot + 1) & mask;
+                }
+                table[2 * slot] = old[2 * s];
+                table[2 * slot + 1] = old[2 * s + 1];
+            }
+        }
+    }
+
+    private Binary entry(int id) {
+        return Binary.fromConstantByteArray(bytes, starts[id], starts[id + 1] - starts[id]);
+    }
+
+    @Override
+    public DictionaryPage toDictPageAndClose() {
+        if (lastUsedDictionarySize == 0) {
+            return null;   // as Parquet: a dictionary only if a page used it
+        }
+        // Only the entries the written pages used; a page that fell back may have added more.
+        PlainValuesWriter page = new PlainValuesWriter(lastUsedDictionaryByteSize, maxDictionaryByteSize, allocator);
+        for (int id = 0; id < lastUsedDictionarySize; id++) {
+            page.writeBytes(entry(id));
+        }
+        return dictPage(page);
+    }
+
+    @Override
+    public int getDictionarySize() {
+        return size;
+    }
+
+    @Override
+    protected void clearDictionaryContent() {
+        table = new int[2 * INITIAL_SLOTS];
+        starts = new int[INITIAL_SLOTS + 1];
+        size = 0;
+    }
+
+    @Override
+    public void fallBackDictionaryEncodedData(ValuesWriter writer) {
+        IntList.IntIterator ids = encodedValues.iterator();
+        while (ids.hasNext()) {
+            writer.writeBytes(entry(ids.next()));
+        }
+    }
+}
