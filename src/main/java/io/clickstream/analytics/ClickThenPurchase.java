@@ -2,7 +2,6 @@ package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
-import io.clickstream.event.UserTimers;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
@@ -47,15 +46,17 @@ public class ClickThenPurchase implements Journey {
         }
         JourneyStore state = scope.state();
         if (e.type == EventType.CLICK) {
-            // A click nobody buys after is dropped at a timer after its limit; rounded up to a tenth of the limit
-            // on the user's own grid (UserTimers), so a user's clicks share a few timers and users' timers do not
-            // all fire at once. (Whether a click is in reach is decided by its time, not by when it is dropped.)
+            // A click nobody buys after is dropped once out of reach: on the heap by the user's next click, or at a
+            // timer shared by the user's clicks (ClickDrops). (Whether a click is in reach is decided by its time,
+            // not by when it is dropped.) Out of reach at the watermark: every purchase to come or still pending is
+            // stamped after it, so at least the limit after the click.
+            ClickDrops.dropUnneeded(state, JourneyStore.OPEN_CLICKS, scope.watermark(), c -> c.ts + within);
             String user = scope.user();
-            long timer = dropTimer(e, user);
+            long timer = dropTimer(e, user, state.onHeap());
             // A listed click's drop timer has not fired yet (it would have dropped the click), so when the user's
             // last listed click shares it, it is set: on the heap that look saves the timer service's lookup.
             ClickEvent last = state.onHeap() ? state.last(JourneyStore.OPEN_CLICKS) : null;
-            if (last == null || dropTimer(last, user) != timer) {
+            if (last == null || dropTimer(last, user, true) != timer) {
                 scope.timer(timer);
             }
             state.add(JourneyStore.OPEN_CLICKS, e);
@@ -96,9 +97,9 @@ public class ClickThenPurchase implements Journey {
         }
     }
 
-    /** The timer that drops {@code click}: a tenth of the limit on the user's grid, at or after its limit. */
-    private long dropTimer(ClickEvent click, String user) {
-        return UserTimers.roundUp(click.ts + within, Math.max(1, within / 10), user);
+    /** The timer that drops {@code click}: on the user's grid, at or after its limit ({@link ClickDrops}). */
+    private long dropTimer(ClickEvent click, String user, boolean onHeap) {
+        return ClickDrops.timer(click.ts + within, within, onHeap, user);
     }
 
     /**

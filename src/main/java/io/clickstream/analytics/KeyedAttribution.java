@@ -2,7 +2,6 @@ package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
-import io.clickstream.event.UserTimers;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
@@ -24,8 +23,8 @@ import java.util.List;
  *
  * <p>Cheaper than the join: an interval join is a two-input operator, which Flink does not chain, so every click
  * and purchase is serialized to a task of its own, buffered there per timestamp with a cleanup timer each, and every
- * pair is shuffled again by purchase to choose the winner. Here a click is one list append and the clicks share a
- * timer per tenth of the delay.
+ * pair is shuffled again by purchase to choose the winner. Here a click is one list append, and the user's clicks
+ * share a drop timer ({@link ClickDrops}).
  */
 public class KeyedAttribution implements Journey {
     private static final long serialVersionUID = 1L;
@@ -51,15 +50,15 @@ public class KeyedAttribution implements Journey {
         }
         if (e.type == EventType.CLICK) {
             JourneyStore state = scope.state();
-            // Dropped at a timer once no purchase can reach it; rounded up to a tenth of the delay on the user's own
-            // grid (UserTimers), so a user's clicks share a few timers and users' timers do not all fire at once.
-            // (Which clicks are candidates is decided by their times, not by this.)
+            // Dropped once no purchase can reach it: on the heap by the user's next click, or at a timer shared by
+            // the user's clicks (ClickDrops). (Which clicks are candidates is decided by their times, not by this.)
+            ClickDrops.dropUnneeded(state, JourneyStore.ATTRIBUTION_CLICKS, scope.watermark(), this::unneededAt);
             String user = scope.user();
-            long timer = dropTimer(e, user);
+            long timer = dropTimer(e, user, state.onHeap());
             // A listed click's drop timer has not fired yet (it would have dropped the click), so when the user's
             // last listed click shares it, it is set: on the heap that look saves the timer service's lookup.
             ClickEvent last = state.onHeap() ? state.last(JourneyStore.ATTRIBUTION_CLICKS) : null;
-            if (last == null || dropTimer(last, user) != timer) {
+            if (last == null || dropTimer(last, user, true) != timer) {
                 scope.timer(timer);
             }
             state.add(JourneyStore.ATTRIBUTION_CLICKS, e);
@@ -111,9 +110,9 @@ public class KeyedAttribution implements Journey {
         }
     }
 
-    /** The timer that drops {@code click}: a tenth of the delay on the user's grid, at or after it is unneeded. */
-    private long dropTimer(ClickEvent click, String user) {
-        return UserTimers.roundUp(unneededAt(click), Math.max(1, maxDelay / 10), user);
+    /** The timer that drops {@code click}: on the user's grid, at or after it is unneeded ({@link ClickDrops}). */
+    private long dropTimer(ClickEvent click, String user, boolean onHeap) {
+        return ClickDrops.timer(unneededAt(click), maxDelay, onHeap, user);
     }
 
     /**

@@ -103,6 +103,13 @@ public class UserJourneys extends AbstractStreamOperator<Void>
         return store instanceof JourneyStore.OneValue;
     }
 
+    /** The current user's events in one of the {@link JourneyStore} lists; for tests. */
+    List<ClickEvent> listed(int list) throws Exception {
+        List<ClickEvent> events = new ArrayList<>();
+        store.get(list).forEach(events::add);
+        return events;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();

@@ -45,9 +45,9 @@ class ClickThenPurchaseTest {
 
     @Test
     void aClickNobodyBuysAfterLeavesNoStateOnceOutOfReach() throws Exception {
-        // u1's minute grid: the first slot after a 10-minute limit from 30 s.
-        long slot = UserTimers.roundUp(10 * MIN + 30_000, MIN, "u1");
-        send("c1", EventType.CLICK, slot - 10 * MIN - MIN + 1);   // its limit, the slot's first millisecond
+        // u1's 5-minute grid on the heap: the first slot after a 10-minute limit from 30 s.
+        long slot = UserTimers.roundUp(10 * MIN + 30_000, ClickDrops.HEAP_STEP, "u1");
+        send("c1", EventType.CLICK, slot - 10 * MIN - ClickDrops.HEAP_STEP + 1);   // its limit: the slot's first ms
         send("c2", EventType.CLICK, slot - 10 * MIN);             // its limit, the slot itself
         // Both clicks share one timer, at the end of their limits rounded up on u1's grid; the second click finds
         // the first listed, with that timer, and does not register it again.
@@ -90,16 +90,37 @@ class ClickThenPurchaseTest {
     }
 
     @Test
+    void onTheHeapANewClickDropsTheClicksOutOfReachAtTheWatermark() throws Exception {
+        UserJourneys journeys = new UserJourneys(true, null, null, new ClickThenPurchase(10 * MIN, LATE), null, null);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(journeys)) {
+            for (String[] c : new String[][] {{"c1", "1"}, {"c2", "2"}}) {
+                long ts = Long.parseLong(c[1]) * MIN;
+                h.processElement(new StreamRecord<>(new ClickEvent(c[0], "u1", "s1", EventType.CLICK, "/p", ts, null,
+                        null, null), ts));
+            }
+            h.processWatermark(new Watermark(11 * MIN));   // c1's limit: no purchase to come can use it
+            long ts = 11 * MIN + 1;
+            h.processElement(new StreamRecord<>(new ClickEvent("c3", "u1", "s1", EventType.CLICK, "/p", ts, null,
+                    null, null), ts));
+
+            journeys.setCurrentKey("u1");
+            assertThat(journeys.listed(JourneyStore.OPEN_CLICKS)).extracting(e -> e.eventId)
+                    .containsExactly("c2", "c3");
+        }
+    }
+
+    @Test
     void onTheHeapAClickRegistersNoTimerItsUsersLastListedClickHolds() throws Exception {
-        long slot = UserTimers.roundUp(10 * MIN + 30_000, MIN, "u1");
-        long first = slot - 10 * MIN - MIN + 1;                   // its limit is the slot's first millisecond
+        long step = ClickDrops.HEAP_STEP;
+        long slot = UserTimers.roundUp(10 * MIN + 30_000, step, "u1");
+        long first = slot - 10 * MIN - step + 1;                  // its limit is the slot's first millisecond
         send("c1", EventType.CLICK, first);
         send("c2", EventType.CLICK, first + 20_000);
-        send("c3", EventType.CLICK, first + MIN);                // the next slot
-        send("p1", EventType.PURCHASE, first + MIN + 1);        // uses c1, passes c2 and c3
-        harness.processWatermark(new Watermark(first + MIN + 1));
+        send("c3", EventType.CLICK, first + step);               // the next slot
+        send("p1", EventType.PURCHASE, first + step + 1);       // uses c1, passes c2 and c3
+        harness.processWatermark(new Watermark(first + step + 1));
         assertThat(harness.numKeyedStateEntries()).as("no listed click").isZero();
-        send("c4", EventType.CLICK, first + MIN + 2);            // c3's slot, but nothing listed holds it
+        send("c4", EventType.CLICK, first + step + 2);           // c3's slot, but nothing listed holds it
         assertThat(timers.eventTimeRegistrations).as("c1, c3, p1, c4").isEqualTo(4);
         assertThat(harness.numEventTimeTimers()).as("c1's and c3's slots").isEqualTo(2);
 

@@ -30,28 +30,67 @@ class KeyedJoinsTest {
     }
 
     @Test
-    void attributionClicksShareATimerPerTenthOfTheDelayAndNothingStaysAfterTheWatermarkPasses() throws Exception {
+    void attributionClicksShareATimerPerHeapStepAndNothingStaysAfterTheWatermarkPasses() throws Exception {
         CountingTimers timers = new CountingTimers(true, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null);
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(timers)) {
-            // Each click is unneeded 40,001 ms after its time (delay + skew + 1); u1's 3 s grid has a slot here:
-            long slot = UserTimers.roundUp(41_901, 3 * SEC, "u1");
+            // Each click is unneeded 40,001 ms after its time (delay + skew + 1); u1's 5-min grid has a slot here:
+            long slot = UserTimers.roundUp(41_901, ClickDrops.HEAP_STEP, "u1");
             long c3 = slot - 40_001;
             h.processElement(click("c1", c3 - 900));
             h.processElement(click("c2", c3 - 400));
             h.processElement(click("c3", c3));
             assertThat(h.numEventTimeTimers()).as("three clicks, one timer").isEqualTo(1);
             assertThat(timers.eventTimeRegistrations).as("c2 and c3 find c1 listed, with their timer").isEqualTo(1);
-            h.processElement(purchase("p1", 20 * SEC));
+            h.processElement(purchase("p1", c3 + 5 * SEC));
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
-            h.processWatermark(new Watermark(30 * SEC + 1));  // p1 decided at 20 s + skew + 1 ms
+            h.processWatermark(new Watermark(c3 + 15 * SEC + 1));  // p1 decided at its time + skew + 1 ms
             assertThat(JourneyHarness.values(h, UserJourneys.ATTRIBUTION)).extracting(Object::toString)
-                    .containsExactly("p1<-c3 delay=" + (20 * SEC - c3) + " of 3");
+                    .containsExactly("p1<-c3 delay=5000 of 3");
             assertThat(h.numKeyedStateEntries()).as("clicks kept for purchases still to come").isGreaterThan(0);
 
             h.processWatermark(new Watermark(slot));  // the clicks' shared timer
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void onTheHeapANewClickDropsTheClicksNoPurchaseCanReachAnyMore() throws Exception {
+        UserJourneys journeys = new UserJourneys(true, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null,
+                null, null);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(journeys)) {
+            h.processElement(click("c1", 10 * SEC));
+            h.processElement(click("c2", 40 * SEC));
+            h.processElement(purchase("p1", 45 * SEC));          // undecided until 55 s: reaches back to 15 s
+            h.processWatermark(new Watermark(50 * SEC + 1));      // c1 unneeded: 10 s + 30 s + 10 s + 1 ms
+            h.processElement(click("c3", 60 * SEC));
+
+            journeys.setCurrentKey("u1");
+            assertThat(journeys.listed(JourneyStore.ATTRIBUTION_CLICKS)).extracting(e -> e.eventId)
+                    .containsExactly("c2", "c3");
+            h.processWatermark(new Watermark(55 * SEC + 1));
+            assertThat(JourneyHarness.values(h, UserJourneys.ATTRIBUTION)).extracting(Object::toString)
+                    .containsExactly("p1<-c2 delay=5000 of 1");
+        }
+    }
+
+    @Test
+    void inRocksDbANewClickReadsNoListAndLeavesTheDropsToTheTimers() throws Exception {
+        UserJourneys journeys = new UserJourneys(false, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null,
+                null, null);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(journeys)) {
+            h.processElement(click("c1", 10 * SEC));
+            h.processWatermark(new Watermark(50 * SEC + 1));      // c1 unneeded; its timer is 3 s steps away
+            h.processElement(click("c2", 60 * SEC));
+
+            journeys.setCurrentKey("u1");
+            assertThat(journeys.listed(JourneyStore.ATTRIBUTION_CLICKS)).extracting(e -> e.eventId)
+                    .containsExactly("c1", "c2");
+            h.processWatermark(new Watermark(UserTimers.roundUp(50 * SEC + 1, 3 * SEC, "u1")));
+            journeys.setCurrentKey("u1");
+            assertThat(journeys.listed(JourneyStore.ATTRIBUTION_CLICKS)).extracting(e -> e.eventId)
+                    .containsExactly("c2");
         }
     }
 

@@ -1,0 +1,60 @@
+package io.clickstream.analytics;
+
+import io.clickstream.event.ClickEvent;
+import io.clickstream.event.UserTimers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * When attribution and click → purchase drop a listed click that no purchase can use any more. Which clicks are
+ * candidates is decided by their times; dropping them only frees state, so it may come later than the moment a click
+ * becomes unneeded, and is batched on a timer per step of the user's own grid ({@link UserTimers}).
+ *
+ * <p>The step depends on the backend. In RocksDB every look at a list reads it whole, so the clicks are dropped only
+ * at their timers, rounded up to a tenth of the journey's reach. On the heap, where a look at the list is free, each
+ * new click first drops the listed clicks the watermark has made unneeded ({@link #dropUnneeded}), so a user who
+ * keeps clicking holds only the clicks still in reach, and the timer is only for a user who stops: rounded up to
+ * {@link #HEAP_STEP}. A user's clicks a minute or so apart, as shoppers' are, each had a timer of their own at a
+ * tenth of the reach (3 s for attribution, 1 min for click → purchase) — about one firing per click, a third of all
+ * the job's timers ("What changed", fourteenth round, in docs/benchmarks.md) — and now share one per five minutes.
+ */
+final class ClickDrops {
+    /** The drop timers' step on the heap backend: how long a user's last clicks may stay after they stop. */
+    static final long HEAP_STEP = 5 * 60_000L;
+
+    private ClickDrops() {}
+
+    /** The drop timer of a click unneeded from {@code unneededAt} on: at or after it, on the user's grid. */
+    static long timer(long unneededAt, long reach, boolean onHeap, String user) {
+        long step = onHeap ? Math.max(HEAP_STEP, reach / 10) : Math.max(1, reach / 10);
+        return UserTimers.roundUp(unneededAt, step, user);
+    }
+
+    /**
+     * On the heap: removes from {@code list} the clicks unneeded at {@code watermark} (those whose
+     * {@code unneededAt} is at or before it), as their timer would. Elsewhere nothing: that would read the list.
+     */
+    static void dropUnneeded(JourneyStore state, int list, long watermark, ToLongFunction<ClickEvent> unneededAt)
+            throws Exception {
+        if (!state.onHeap()) {
+            return;
+        }
+        Iterable<ClickEvent> clicks = state.get(list);
+        boolean any = false;
+        for (ClickEvent c : clicks) {
+            any |= unneededAt.applyAsLong(c) <= watermark;
+        }
+        if (!any) {
+            return;   // nothing allocated for a list with nothing to drop, the common case
+        }
+        List<ClickEvent> keep = new ArrayList<>();
+        for (ClickEvent c : clicks) {
+            if (unneededAt.applyAsLong(c) > watermark) {
+                keep.add(c);
+            }
+        }
+        state.set(list, keep);
+    }
+}
