@@ -4,6 +4,7 @@ import io.clickstream.event.ClickEvent;
 import io.clickstream.event.UserTimers;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -33,8 +34,14 @@ final class ClickDrops {
     }
 
     /**
-     * On the heap: removes from {@code list} the clicks unneeded at {@code watermark} (those whose
-     * {@code unneededAt} is at or before it), as their timer would. Elsewhere nothing: that would read the list.
+     * On the heap: when the first listed click is unneeded at {@code watermark} (its {@code unneededAt} is at or
+     * before it), removes every listed click that is, as their timer would. Elsewhere nothing: that would read the
+     * list.
+     *
+     * <p>Only the first click is looked at before anything is dropped: clicks are listed as they arrive, which is
+     * nearly their time order, so while the first is still needed the others almost always are too (a disordered one
+     * left behind goes with the next drop or at its timer); and each listed click is an object of its own, in a
+     * running job a cache miss to look at.
      */
     static void dropUnneeded(JourneyStore state, int list, long watermark, ToLongFunction<ClickEvent> unneededAt)
             throws Exception {
@@ -42,11 +49,8 @@ final class ClickDrops {
             return;
         }
         Iterable<ClickEvent> clicks = state.get(list);
-        boolean any = false;
-        for (ClickEvent c : clicks) {
-            any |= unneededAt.applyAsLong(c) <= watermark;
-        }
-        if (!any) {
+        Iterator<ClickEvent> first = clicks.iterator();
+        if (!first.hasNext() || unneededAt.applyAsLong(first.next()) > watermark) {
             return;   // nothing allocated for a list with nothing to drop, the common case
         }
         List<ClickEvent> keep = new ArrayList<>();

@@ -76,6 +76,27 @@ class KeyedJoinsTest {
     }
 
     @Test
+    void onTheHeapANewClickLooksAtTheFirstListedClickOnlyUntilItIsUnneeded() throws Exception {
+        UserJourneys journeys = new UserJourneys(true, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null,
+                null, null);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(journeys)) {
+            h.processElement(click("c1", 20 * SEC));
+            h.processElement(click("c2", 10 * SEC));              // arrived after c1, stamped before it
+            h.processWatermark(new Watermark(50 * SEC + 1));      // c2 unneeded, c1 not yet
+            h.processElement(click("c3", 60 * SEC));
+            journeys.setCurrentKey("u1");
+            assertThat(journeys.listed(JourneyStore.ATTRIBUTION_CLICKS)).extracting(e -> e.eventId)
+                    .as("the first listed click is needed: nothing dropped").containsExactly("c1", "c2", "c3");
+
+            h.processWatermark(new Watermark(60 * SEC + 1));      // c1 unneeded as well
+            h.processElement(click("c4", 70 * SEC));
+            journeys.setCurrentKey("u1");
+            assertThat(journeys.listed(JourneyStore.ATTRIBUTION_CLICKS)).extracting(e -> e.eventId)
+                    .containsExactly("c3", "c4");
+        }
+    }
+
+    @Test
     void inRocksDbANewClickReadsNoListAndLeavesTheDropsToTheTimers() throws Exception {
         UserJourneys journeys = new UserJourneys(false, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null,
                 null, null);
