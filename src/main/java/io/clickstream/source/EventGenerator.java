@@ -319,12 +319,11 @@ public final class EventGenerator {
             size += b.length;
         }
 
+        @SuppressWarnings("deprecation")   // getBytes(int, int, byte[], int) keeps each char's low byte: ASCII here
         void ascii(String s) {
             int n = s.length();
             ensure(n);
-            for (int i = 0; i < n; i++) {
-                bytes[size + i] = (byte) s.charAt(i);
-            }
+            s.getBytes(0, n, bytes, size);   // one copy of the string's bytes, where charAt checked every char
             size += n;
         }
 
