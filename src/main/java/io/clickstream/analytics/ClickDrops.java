@@ -34,6 +34,20 @@ final class ClickDrops {
     }
 
     /**
+     * On the heap, at a timer that leaves clicks listed: the timer of the first of them to become unneeded (at
+     * {@code unneededAt}). Nearly always that timer is set already, by that click or one sharing its slot, and this
+     * changes nothing; but a click registers no timer when the user's last listed click seems to hold its slot
+     * (computed from the current step and reach), and after an upgrade from a version with another step, or a
+     * restore with another reach, the listed click's real timer may lie elsewhere. This keeps every listed click
+     * under a timer whatever the slots before. (In RocksDB every click registers its own.)
+     */
+    static void rearm(JourneyStore state, Journey.Scope scope, long unneededAt, long reach) {
+        if (state.onHeap()) {
+            scope.timer(timer(unneededAt, reach, true, scope.user()));
+        }
+    }
+
+    /**
      * On the heap: when the first listed click is unneeded at {@code watermark} (its {@code unneededAt} is at or
      * before it), removes every listed click that is, as their timer would. Elsewhere nothing: that would read the
      * list.

@@ -87,13 +87,18 @@ public class ClickThenPurchase implements Journey {
             }
         }
         List<ClickEvent> keep = new ArrayList<>();
+        long nextOutOfReach = Long.MAX_VALUE;
         for (ClickEvent c : open) {
             if (c.ts > lastDecided && c.ts + within > time) {
                 keep.add(c);
+                nextOutOfReach = Math.min(nextOutOfReach, c.ts + within);
             }
         }
         if (keep.size() != open.size()) {
             state.set(JourneyStore.OPEN_CLICKS, keep);
+        }
+        if (nextOutOfReach != Long.MAX_VALUE) {
+            ClickDrops.rearm(state, scope, nextOutOfReach, within);
         }
     }
 

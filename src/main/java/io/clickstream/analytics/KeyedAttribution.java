@@ -100,13 +100,18 @@ public class KeyedAttribution implements Journey {
             state.set(JourneyStore.ATTRIBUTION_PURCHASES, undecided);
         }
         List<ClickEvent> keep = new ArrayList<>();
+        long nextUnneeded = Long.MAX_VALUE;
         for (ClickEvent c : recent) {
             if (unneededAt(c) > time) {
                 keep.add(c);
+                nextUnneeded = Math.min(nextUnneeded, unneededAt(c));
             }
         }
         if (keep.size() != recent.size()) {
             state.set(JourneyStore.ATTRIBUTION_CLICKS, keep);
+        }
+        if (nextUnneeded != Long.MAX_VALUE) {
+            ClickDrops.rearm(state, scope, nextUnneeded, maxDelay);
         }
     }
 

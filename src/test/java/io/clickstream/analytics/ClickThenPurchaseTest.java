@@ -4,6 +4,7 @@ import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import io.clickstream.event.UserTimers;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -106,6 +107,37 @@ class ClickThenPurchaseTest {
             journeys.setCurrentKey("u1");
             assertThat(journeys.listed(JourneyStore.OPEN_CLICKS)).extracting(e -> e.eventId)
                     .containsExactly("c2", "c3");
+        }
+    }
+
+    private static StreamRecord<ClickEvent> clickAt(String id, long ts) {
+        return new StreamRecord<>(new ClickEvent(id, "u1", "s1", EventType.CLICK, "/p", ts, null, null, null), ts);
+    }
+
+    @Test
+    void aClickThatFindsItsSlotHeldAfterARestoreWithAnotherLimitIsDroppedAtTheRearmedTimer() throws Exception {
+        OperatorSubtaskState saved;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> before = JourneyHarness.open(
+                new UserJourneys(true, null, null, new ClickThenPurchase(10 * MIN, LATE), null, null))) {
+            before.processElement(clickAt("c1", MIN));
+            saved = before.snapshot(0, 0);
+        }
+        long oldSlot = UserTimers.roundUp(11 * MIN, ClickDrops.HEAP_STEP, "u1");
+        long newSlot = UserTimers.roundUp(21 * MIN, ClickDrops.HEAP_STEP, "u1");
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.create(
+                new UserJourneys(true, null, null, new ClickThenPurchase(20 * MIN, LATE), null, null))) {
+            h.initializeState(saved);
+            h.open();
+            // With the new limit c1's slot would be c2's: c2 finds c1 listed and registers nothing.
+            h.processElement(clickAt("c2", MIN));
+            assertThat(h.numEventTimeTimers()).as("c1's timer from before the restore").isEqualTo(1);
+
+            h.processWatermark(new Watermark(oldSlot));   // c1's old timer: both clicks still in reach
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).as("rearmed at the clicks' slot").isEqualTo(1);
+            h.processWatermark(new Watermark(newSlot));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 
