@@ -18,8 +18,9 @@ import java.util.function.ToLongFunction;
  * new click first drops the listed clicks the watermark has made unneeded ({@link #dropUnneeded}), so a user who
  * keeps clicking holds only the clicks still in reach, and the timer is only for a user who stops: rounded up to
  * {@link #HEAP_STEP}. A user's clicks a minute or so apart, as shoppers' are, each had a timer of their own at a
- * tenth of the reach (3 s for attribution, 1 min for click → purchase) — about one firing per click, a third of all
- * the job's timers ("What changed", fourteenth round, in docs/benchmarks.md) — and now share one per five minutes.
+ * tenth of the reach (3 s for attribution, 1 min for click → purchase) — about one firing per click, more than half
+ * of the job's timer firings ("What changed", fourteenth round, in docs/benchmarks.md) — and now share one per five
+ * minutes.
  */
 final class ClickDrops {
     /** The drop timers' step on the heap backend: how long a user's last clicks may stay after they stop. */
@@ -34,17 +35,41 @@ final class ClickDrops {
     }
 
     /**
-     * On the heap, at a timer that leaves clicks listed: the timer of the first of them to become unneeded (at
-     * {@code unneededAt}). Nearly always that timer is set already, by that click or one sharing its slot, and this
-     * changes nothing; but a click registers no timer when the user's last listed click seems to hold its slot
-     * (computed from the current step and reach), and after an upgrade from a version with another step, or a
-     * restore with another reach, the listed click's real timer may lie elsewhere. This keeps every listed click
-     * under a timer whatever the slots before. (In RocksDB every click registers its own.)
+     * Lists a new click in {@code list}, after dropping the clicks the watermark has made unneeded (on the heap), and
+     * registers its drop timer unless the user's last listed click holds the same slot: a listed click's timer has
+     * not fired yet (it would have dropped the click), and on the heap that look saves the timer service's lookup.
      */
-    static void rearm(JourneyStore state, Journey.Scope scope, long unneededAt, long reach) {
-        if (state.onHeap()) {
-            scope.timer(timer(unneededAt, reach, true, scope.user()));
+    static void list(JourneyStore state, Journey.Scope scope, int list, ClickEvent click,
+                     ToLongFunction<ClickEvent> unneededAt, long reach) throws Exception {
+        dropUnneeded(state, list, scope.watermark(), unneededAt);
+        String user = scope.user();
+        boolean onHeap = state.onHeap();
+        long timer = timer(unneededAt.applyAsLong(click), reach, onHeap, user);
+        ClickEvent last = onHeap ? state.last(list) : null;
+        if (last == null || timer(unneededAt.applyAsLong(last), reach, true, user) != timer) {
+            scope.timer(timer);
         }
+        state.add(list, click);
+    }
+
+    /**
+     * On the heap, at a timer that leaves {@code kept} clicks listed: the timer of the first of them to become
+     * unneeded. Nearly always that timer is set already, by that click or one sharing its slot, and this changes
+     * nothing; but a click registers no timer when the user's last listed click seems to hold its slot (computed from
+     * the current step and reach), and after an upgrade from a version with another step, or a restore with another
+     * reach, the listed click's real timer may lie elsewhere. This keeps every listed click under a timer whatever
+     * the slots before. (In RocksDB every click registers its own.)
+     */
+    static void rearm(JourneyStore state, Journey.Scope scope, List<ClickEvent> kept,
+                      ToLongFunction<ClickEvent> unneededAt, long reach) {
+        if (!state.onHeap() || kept.isEmpty()) {
+            return;
+        }
+        long first = Long.MAX_VALUE;
+        for (ClickEvent c : kept) {
+            first = Math.min(first, unneededAt.applyAsLong(c));
+        }
+        scope.timer(timer(first, reach, true, scope.user()));
     }
 
     /**

@@ -50,16 +50,7 @@ public class ClickThenPurchase implements Journey {
             // timer shared by the user's clicks (ClickDrops). (Whether a click is in reach is decided by its time,
             // not by when it is dropped.) Out of reach at the watermark: every purchase to come or still pending is
             // stamped after it, so at least the limit after the click.
-            ClickDrops.dropUnneeded(state, JourneyStore.OPEN_CLICKS, scope.watermark(), c -> c.ts + within);
-            String user = scope.user();
-            long timer = dropTimer(e, user, state.onHeap());
-            // A listed click's drop timer has not fired yet (it would have dropped the click), so when the user's
-            // last listed click shares it, it is set: on the heap that look saves the timer service's lookup.
-            ClickEvent last = state.onHeap() ? state.last(JourneyStore.OPEN_CLICKS) : null;
-            if (last == null || dropTimer(last, user, true) != timer) {
-                scope.timer(timer);
-            }
-            state.add(JourneyStore.OPEN_CLICKS, e);
+            ClickDrops.list(state, scope, JourneyStore.OPEN_CLICKS, e, this::outOfReachAt, within);
         }
         // A purchase waits with the others the watermark has not reached (JourneyStore.PENDING_PURCHASES).
     }
@@ -87,24 +78,20 @@ public class ClickThenPurchase implements Journey {
             }
         }
         List<ClickEvent> keep = new ArrayList<>();
-        long nextOutOfReach = Long.MAX_VALUE;
         for (ClickEvent c : open) {
-            if (c.ts > lastDecided && c.ts + within > time) {
+            if (c.ts > lastDecided && outOfReachAt(c) > time) {
                 keep.add(c);
-                nextOutOfReach = Math.min(nextOutOfReach, c.ts + within);
             }
         }
         if (keep.size() != open.size()) {
             state.set(JourneyStore.OPEN_CLICKS, keep);
         }
-        if (nextOutOfReach != Long.MAX_VALUE) {
-            ClickDrops.rearm(state, scope, nextOutOfReach, within);
-        }
+        ClickDrops.rearm(state, scope, keep, this::outOfReachAt, within);
     }
 
-    /** The timer that drops {@code click}: on the user's grid, at or after its limit ({@link ClickDrops}). */
-    private long dropTimer(ClickEvent click, String user, boolean onHeap) {
-        return ClickDrops.timer(click.ts + within, within, onHeap, user);
+    /** The first watermark at which no purchase to come or pending can use {@code click}: its limit. */
+    private long outOfReachAt(ClickEvent click) {
+        return click.ts + within;
     }
 
     /**

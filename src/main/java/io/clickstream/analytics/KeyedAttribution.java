@@ -49,19 +49,9 @@ public class KeyedAttribution implements Journey {
             return;
         }
         if (e.type == EventType.CLICK) {
-            JourneyStore state = scope.state();
             // Dropped once no purchase can reach it: on the heap by the user's next click, or at a timer shared by
             // the user's clicks (ClickDrops). (Which clicks are candidates is decided by their times, not by this.)
-            ClickDrops.dropUnneeded(state, JourneyStore.ATTRIBUTION_CLICKS, scope.watermark(), this::unneededAt);
-            String user = scope.user();
-            long timer = dropTimer(e, user, state.onHeap());
-            // A listed click's drop timer has not fired yet (it would have dropped the click), so when the user's
-            // last listed click shares it, it is set: on the heap that look saves the timer service's lookup.
-            ClickEvent last = state.onHeap() ? state.last(JourneyStore.ATTRIBUTION_CLICKS) : null;
-            if (last == null || dropTimer(last, user, true) != timer) {
-                scope.timer(timer);
-            }
-            state.add(JourneyStore.ATTRIBUTION_CLICKS, e);
+            ClickDrops.list(scope.state(), scope, JourneyStore.ATTRIBUTION_CLICKS, e, this::unneededAt, maxDelay);
         } else {
             scope.state().add(JourneyStore.ATTRIBUTION_PURCHASES, e);
             scope.timer(e.ts + clockSkew + 1);
@@ -100,24 +90,15 @@ public class KeyedAttribution implements Journey {
             state.set(JourneyStore.ATTRIBUTION_PURCHASES, undecided);
         }
         List<ClickEvent> keep = new ArrayList<>();
-        long nextUnneeded = Long.MAX_VALUE;
         for (ClickEvent c : recent) {
             if (unneededAt(c) > time) {
                 keep.add(c);
-                nextUnneeded = Math.min(nextUnneeded, unneededAt(c));
             }
         }
         if (keep.size() != recent.size()) {
             state.set(JourneyStore.ATTRIBUTION_CLICKS, keep);
         }
-        if (nextUnneeded != Long.MAX_VALUE) {
-            ClickDrops.rearm(state, scope, nextUnneeded, maxDelay);
-        }
-    }
-
-    /** The timer that drops {@code click}: on the user's grid, at or after it is unneeded ({@link ClickDrops}). */
-    private long dropTimer(ClickEvent click, String user, boolean onHeap) {
-        return ClickDrops.timer(unneededAt(click), maxDelay, onHeap, user);
+        ClickDrops.rearm(state, scope, keep, this::unneededAt, maxDelay);
     }
 
     /**
