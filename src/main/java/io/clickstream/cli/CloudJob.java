@@ -60,9 +60,14 @@ final class CloudJob {
         } else {
             env.getConfig().disableGenericTypes();
         }
-        // Latency knobs are the job's, not the service's (docs/benchmarks.md, latency).
+        // Latency knobs and object reuse are the job's, not the service's (docs/benchmarks.md).
         env.getConfig().setAutoWatermarkInterval(config.duration(Settings.WATERMARK_INTERVAL).toMillis());
         env.setBufferTimeout(config.duration(Settings.BUFFER_TIMEOUT).toMillis());
+        if (config.bool(Settings.OBJECT_REUSE)) {
+            env.getConfig().enableObjectReuse();
+        } else {
+            env.getConfig().disableObjectReuse();
+        }
         String scripts = config.string(Settings.SQL_SCRIPTS);
         if (scripts.isEmpty()) {
             ClickstreamJob.fromConfig(config).build(env);

@@ -120,6 +120,10 @@ public final class Settings {
     public static final Setting BUFFER_TIMEOUT = define("pipeline", "buffer-timeout", DURATION, "100ms",
             "longest time a network buffer waits to fill before it is sent to the next operator; lower means less "
                     + "latency per shuffle and more CPU per record (docs/benchmarks.md, latency)");
+    public static final Setting OBJECT_REUSE = define("pipeline", "object-reuse", BOOLEAN, "true",
+            "hand a record to each operator chained after it as the same object instead of a copy per operator; "
+                    + "safe for this job, whose operators never change a record once emitted (docs/benchmarks.md, "
+                    + "fifteenth round); set false when adding a function that changes its input");
 
     // validation
     public static final Setting MAX_RECORD_BYTES = define("validation", "max-record-bytes", INT, "1048576",

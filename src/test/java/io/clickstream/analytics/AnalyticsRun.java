@@ -38,6 +38,7 @@ final class AnalyticsRun {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.getConfig().disableGenericTypes();
+        env.getConfig().enableObjectReuse();   // as the job runs (pipeline.object-reuse)
         Analytics.Streams s = Analytics.build(script.stream(env), settings);
         AnalyticsRun run = new AnalyticsRun();
         try (CloseableIterator<PageviewCount> pv = s.pageviews.collectAsync();

@@ -31,6 +31,7 @@ final class JourneysRun {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.getConfig().disableGenericTypes();
+        env.getConfig().enableObjectReuse();   // as the job runs (pipeline.object-reuse)
         Journeys.Streams s = Journeys.build(script.stream(env), settings);
         JourneysRun run = new JourneysRun();
         try (CloseableIterator<Attribution> at = s.attribution.collectAsync();

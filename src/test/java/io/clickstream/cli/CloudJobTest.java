@@ -28,7 +28,7 @@ class CloudJobTest {
     }
 
     @Test
-    void theDataStreamJobOnKinesisAllowsOnlyTheConsumersGenericShardStateAndTakesTheLatencySettings() {
+    void theDataStreamJobOnKinesisAllowsOnlyTheConsumersGenericShardStateAndTakesTheLatencyAndReuseSettings() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         String name = CloudJob.build(env, cloud().with(Settings.WATERMARK_INTERVAL, "50ms").with(Settings.BUFFER_TIMEOUT, "10ms"));
         assertThat(name).isEqualTo("clickstream");
@@ -36,7 +36,15 @@ class CloudJobTest {
         assertThat(env.getConfig().hasGenericTypesDisabled()).isFalse();
         assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(50);
         assertThat(env.getBufferTimeout()).isEqualTo(10);
+        assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
         assertThat(uids(env)).contains(Operators.VALIDATE_UID, Operators.DEDUP_UID, "alerts-sink");
+    }
+
+    @Test
+    void objectReuseCanBeTurnedOff() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        CloudJob.build(env, cloud().with(Settings.OBJECT_REUSE, false));
+        assertThat(env.getConfig().isObjectReuseEnabled()).isFalse();
     }
 
     @Test
