@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -198,6 +199,27 @@ class BinaryDictionaryTest {
             }
         }
         assertThat(ids.hasNext()).isFalse();
+    }
+
+    @Test
+    void aValueHasOneIdWhetherItComesAsASliceAWholeArrayOrABuffer() {
+        assertThat(BinaryDictionary.readsSlicesInPlace()).as("slices read in place with the pinned Parquet").isTrue();
+        BinaryDictionary dictionary = new BinaryDictionary(1 << 20, Encoding.PLAIN_DICTIONARY,
+                Encoding.PLAIN_DICTIONARY, new org.apache.parquet.bytes.HeapByteBufferAllocator());
+        dictionary.writeBytes(Binary.fromString("other"));
+        dictionary.writeBytes(Binary.fromReusedByteArray("xx/cart/7yy".getBytes(StandardCharsets.UTF_8), 2, 7));
+        dictionary.writeBytes(Binary.fromConstantByteArray("/cart/7".getBytes(StandardCharsets.UTF_8)));
+        dictionary.writeBytes(Binary.fromString("/cart/7"));
+        dictionary.writeBytes(Binary.fromReusedByteArray("/cart/77".getBytes(StandardCharsets.UTF_8), 0, 7));
+        dictionary.writeBytes(Binary.fromReusedByteArray("/cart/77".getBytes(StandardCharsets.UTF_8), 1, 7));
+
+        assertThat(dictionary.getDictionarySize()).isEqualTo(3);
+        org.apache.parquet.column.values.dictionary.IntList.IntIterator ids = idsOf(dictionary);
+        List<Integer> written = new ArrayList<>();
+        while (ids.hasNext()) {
+            written.add(ids.next());
+        }
+        assertThat(written).containsExactly(0, 1, 1, 1, 1, 2);
     }
 
     private static org.apache.parquet.column.values.dictionary.IntList.IntIterator idsOf(BinaryDictionary d) {
