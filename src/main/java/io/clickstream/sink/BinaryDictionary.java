@@ -32,13 +32,16 @@ import java.util.Arrays;
  * <p>Why: Parquet keeps each entry as a {@link Binary} object with an array of its own, in a hash map of object
  * references. A lookup then reads the reference, the entry object and its array, which in a running job are cache
  * misses more often than not: on high-cardinality columns such as {@code user_id} and {@code session_id},
- * {@code Binary.equals} was the largest single method in the job's profiles. Here the table holds each entry's hash
- * and id side by side in one {@code int} array, and the entries' bytes lie end to end in one byte array: a lookup
- * reads a slot and, when the hash matches, the bytes it compares. New entries are appended without an object each.
+ * {@code Binary.equals} was the largest single method in the job's profiles. Here the table holds each entry's hash,
+ * id and, for a value of up to seven bytes, the value itself side by side in one {@code long} array, and the
+ * entries' bytes lie end to end in one byte array: a lookup reads a slot and, for a longer value whose hash matches,
+ * the bytes it compares. New entries are appended without an object each.
  */
 final class BinaryDictionary extends DictionaryValuesWriter {
     private static final int INITIAL_SLOTS = 64;
     private static final int EMPTY = 0;
+    /** The {@link #key} of a value longer than seven bytes: its top byte, 0xFF, is no short value's length. */
+    private static final long LONG_VALUE = -1L;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /*
@@ -73,8 +76,11 @@ final class BinaryDictionary extends DictionaryValuesWriter {
         SLICE_LENGTH = length;
     }
 
-    /** Pairs (hash, id + 1) by slot; id + 1 is {@link #EMPTY} for a free slot. Half full at most. */
-    private int[] table = new int[2 * INITIAL_SLOTS];
+    /**
+     * Two longs per slot: the entry's hash and id + 1 (high and low half; id + 1 is {@link #EMPTY} for a free slot),
+     * and its {@link #key}. Half full at most.
+     */
+    private long[] table = new long[2 * INITIAL_SLOTS];
     /** The entries' bytes, end to end, in id order. */
     private byte[] bytes = new byte[1024];
     /** Entry {@code id} is {@code bytes[starts[id], starts[id + 1])}. */
@@ -155,16 +161,18 @@ final class BinaryDictionary extends DictionaryValuesWriter {
                 length = b.length;
             }
         }
-        int hash = hash(b, from, length);
+        long key = key(b, from, length);
+        int hash = key == LONG_VALUE ? hash(b, from, length) : mix(key);
         int mask = table.length / 2 - 1;
         int slot = hash & mask;
         while (true) {
-            int id = table[2 * slot + 1] - 1;
+            long head = table[2 * slot];
+            int id = (int) head - 1;
             if (id < 0) {
                 break;
             }
-            if (table[2 * slot] == hash
-                    && Arrays.equals(bytes, starts[id], starts[id + 1], b, from, from + length)) {
+            if ((int) (head >>> 32) == hash && table[2 * slot + 1] == key
+                    && (key != LONG_VALUE || Arrays.equals(bytes, starts[id], starts[id + 1], b, from, from + length))) {
                 encodedValues.add(id);
                 return;
             }
@@ -172,14 +180,38 @@ final class BinaryDictionary extends DictionaryValuesWriter {
         }
         int id = size;
         append(b, from, length);
-        table[2 * slot] = hash;
-        table[2 * slot + 1] = id + 1;
+        table[2 * slot] = ((long) hash << 32) | (id + 1);
+        table[2 * slot + 1] = key;
         if (2 * size > mask) {
             grow();
         }
         // As Parquet counts it: the length (4 bytes) and the bytes.
         dictionaryByteSize += 4L + length;
         encodedValues.add(id);
+    }
+
+    /**
+     * A value of up to seven bytes as one long: the bytes, then its length in the top byte. Two such values are equal
+     * exactly when their keys are, so a short value (ids such as {@code u-6512}, codes, types) is found in its slot
+     * without reading the entries' bytes, a cache miss more often than not; a longer one is {@link #LONG_VALUE}.
+     */
+    private static long key(byte[] b, int from, int length) {
+        if (length > 7) {
+            return LONG_VALUE;
+        }
+        long key = (long) length << 56;
+        for (int i = 0; i < length; i++) {
+            key |= (b[from + i] & 0xFFL) << (8 * i);
+        }
+        return key;
+    }
+
+    /** A short value's hash, from its key. */
+    private static int mix(long key) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        return (int) (h ^ (h >>> 32));
     }
 
     /**
@@ -221,13 +253,13 @@ final class BinaryDictionary extends DictionaryValuesWriter {
 
     /** Doubles the table, placing every entry anew. */
     private void grow() {
-        int[] old = table;
-        table = new int[2 * old.length];
+        long[] old = table;
+        table = new long[2 * old.length];
         int mask = table.length / 2 - 1;
         for (int s = 0; s < old.length / 2; s++) {
-            if (old[2 * s + 1] != EMPTY) {
-                int slot = old[2 * s] & mask;
-                while (table[2 * slot + 1] != EMPTY) {
+            if ((int) old[2 * s] != EMPTY) {
+                int slot = (int) (old[2 * s] >>> 32) & mask;
+                while ((int) table[2 * slot] != EMPTY) {
                     slot = (slot + 1) & mask;
                 }
                 table[2 * slot] = old[2 * s];
@@ -260,7 +292,7 @@ final class BinaryDictionary extends DictionaryValuesWriter {
 
     @Override
     protected void clearDictionaryContent() {
-        table = new int[2 * INITIAL_SLOTS];
+        table = new long[2 * INITIAL_SLOTS];
         starts = new int[INITIAL_SLOTS + 1];
         size = 0;
     }

@@ -222,6 +222,27 @@ class BinaryDictionaryTest {
         assertThat(written).containsExactly(0, 1, 1, 1, 1, 2);
     }
 
+    @Test
+    void shortValuesThatDifferOnlyInLengthOrTrailingZerosHaveIdsOfTheirOwn() {
+        BinaryDictionary dictionary = new BinaryDictionary(1 << 20, Encoding.PLAIN_DICTIONARY,
+                Encoding.PLAIN_DICTIONARY, new org.apache.parquet.bytes.HeapByteBufferAllocator());
+        byte[][] values = {{}, {0}, {0, 0}, {'a'}, {'a', 0}, {'a', 'b', 'c', 'd', 'e', 'f', 'g'},
+                {'a', 'b', 'c', 'd', 'e', 'f', 'g', 0}, {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}, {-1, -1, -1, -1, -1, -1, -1}};
+        for (int round = 0; round < 2; round++) {
+            for (byte[] v : values) {
+                dictionary.writeBytes(Binary.fromReusedByteArray(v, 0, v.length));
+            }
+        }
+
+        assertThat(dictionary.getDictionarySize()).isEqualTo(values.length);
+        org.apache.parquet.column.values.dictionary.IntList.IntIterator ids = idsOf(dictionary);
+        for (int round = 0; round < 2; round++) {
+            for (int id = 0; id < values.length; id++) {
+                assertThat(ids.next()).isEqualTo(id);
+            }
+        }
+    }
+
     private static org.apache.parquet.column.values.dictionary.IntList.IntIterator idsOf(BinaryDictionary d) {
         try {
             Field f = org.apache.parquet.column.values.dictionary.DictionaryValuesWriter.class
