@@ -52,7 +52,7 @@ public final class FlinkSettings {
         // job because none of its operators changes a value once emitted, or changes its input: events and raw
         // records are immutable, and every other output (alerts, counts, sessions) is built anew for its emission.
         // Flink still gives each branch of a fan-out a StreamRecord of its own, and in streaming mode a network
-        // input always deserializes into new objects. Fewer CPU-s per record by about a tenth (docs/benchmarks.md).
+        // input always deserializes into new objects. The copies were about 2 % of a burst's samples (docs/benchmarks.md).
         f.set(PipelineOptions.OBJECT_REUSE, c.bool(Settings.OBJECT_REUSE));
         // RocksDB (the rocksdb backend) keeps its write buffers and block cache in the embedded cluster's managed
         // memory, one share per slot for every RocksDB instance in it: here about 15 keyed operators with a column

@@ -68,7 +68,7 @@ final class BinaryDictionary extends DictionaryValuesWriter {
             length = fields.findVarHandle(c, "length", int.class);
             slice = c;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            slice = null;
+            // another Parquet: SLICE stays null, and every value takes toByteBuffer()
         }
         SLICE = slice;
         SLICE_ARRAY = array;
