@@ -116,11 +116,30 @@ public final class Benchmark {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             collectors.add(gc.getName());
         }
-        return String.format(Locale.ROOT, "%d cores, %s %s, garbage collectors %s, max heap %,d MiB, %s",
+        return String.format(Locale.ROOT, "%d cores, %s %s, garbage collectors %s, max heap %,d MiB, %s, %s",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), String.join(" + ", collectors),
                 Runtime.getRuntime().maxMemory() >> 20, heapKept() ? "heap kept after collections"
-                        : "heap shrunk by each run's full collection");
+                        : "heap shrunk by each run's full collection", pages());
+    }
+
+    /**
+     * The heap's pages: 2 MiB transparent huge pages or the system's default, and whether the JVM touched them all
+     * at start. Both change the rate by about a fifth here (docs/benchmarks.md, "The heap"), so the report says.
+     */
+    static String pages() {
+        boolean huge = flag("UseTransparentHugePages") || flag("UseLargePages");
+        return (huge ? "heap in huge pages" : "heap in default pages")
+                + (flag("AlwaysPreTouch") ? ", touched at start" : ", touched as used");
+    }
+
+    private static boolean flag(String name) {
+        try {
+            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption(name).getValue());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
     }
 
     /**
