@@ -125,7 +125,8 @@ public final class Benchmark {
 
     /**
      * The heap's pages: 2 MiB transparent huge pages or the system's default, and whether the JVM touched them all
-     * at start. Both change the rate by about a fifth here (docs/benchmarks.md, "The heap"), so the report says.
+     * at start. Together they changed the rate by about a fifth here (docs/benchmarks.md, "The heap"), so the report
+     * says which.
      */
     static String pages() {
         boolean huge = flag("UseTransparentHugePages") || flag("UseLargePages");
