@@ -135,11 +135,15 @@ public final class Benchmark {
     }
 
     private static boolean flag(String name) {
+        return Boolean.parseBoolean(vmOption(name));
+    }
+
+    /** A HotSpot flag's value, or null where this JVM has no such flag (or no HotSpot diagnostics). */
+    private static String vmOption(String name) {
         try {
-            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                    .getVMOption(name).getValue());
+            return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
         } catch (IllegalArgumentException | NullPointerException e) {
-            return false;
+            return null;
         }
     }
 
@@ -152,16 +156,13 @@ public final class Benchmark {
      * {@code -XX:MaxHeapFreeRatio=100} for the same effect (docs/benchmarks.md, "The heap").
      */
     static boolean heapKept() {
-        try {
-            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            if (Integer.parseInt(vm.getVMOption("MaxHeapFreeRatio").getValue()) >= 100) {
-                return true;
-            }
-            // The minimum heap is a flag of its own from Java 13 on (-Xms sets it); on Java 11 the check above decides.
-            return Long.parseLong(vm.getVMOption("MinHeapSize").getValue()) >= Runtime.getRuntime().maxMemory();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return false;
+        String freeRatio = vmOption("MaxHeapFreeRatio");
+        if (freeRatio != null && Integer.parseInt(freeRatio) >= 100) {
+            return true;
         }
+        // The minimum heap is a flag of its own from Java 13 on (-Xms sets it); on Java 11 the check above decides.
+        String minHeap = vmOption("MinHeapSize");
+        return minHeap != null && Long.parseLong(minHeap) >= Runtime.getRuntime().maxMemory();
     }
 
     /** Runs everything; returns the report (Markdown). */
