@@ -165,6 +165,14 @@ public final class Benchmark {
         return minHeap != null && Long.parseLong(minHeap) >= Runtime.getRuntime().maxMemory();
     }
 
+    /**
+     * How a run's rows name its state backend: "heap", or "RocksDB" when {@code --set checkpoint.state-backend=rocksdb}
+     * made it the base of every run (the RocksDB row of the full command sets it for that row alone).
+     */
+    static String state(AppConfig c) {
+        return c.string(Settings.STATE_BACKEND).equals("rocksdb") ? "RocksDB" : "heap";
+    }
+
     /** Runs everything; returns the report (Markdown). */
     public String run() throws Exception {
         try (SharedCluster shared = new SharedCluster(FlinkSettings.forJob(base), FlinkSettings.parallelism(base))) {
@@ -185,13 +193,14 @@ public final class Benchmark {
             pipelineOnce("warm-up " + i + "/" + WARM_UP_RUNS, Stage.ALL, true, base);
         }
         if (fullOnly) {
+            String full = "full pipeline, " + state(base);
             List<Measurement> runs = new ArrayList<>();
             for (int i = 1; i <= repeats; i++) {
-                runs.add(pipeline(repeatName("full pipeline, heap", i), Stage.ALL, true, base));
+                runs.add(pipeline(repeatName(full, i), Stage.ALL, true, base));
             }
             StringBuilder r = new StringBuilder(jvm()).append("\n\n").append(Measurement.header()).append('\n');
             runs.forEach(m -> r.append(m.row()).append('\n'));
-            return r.append(Measurement.median("full pipeline, heap", runs)).toString();
+            return r.append(Measurement.median(full, runs)).toString();
         }
         List<Measurement> stairs = new ArrayList<>();
         stairs.add(pipeline("source → discard", Stage.SOURCE, false, base));
@@ -199,7 +208,7 @@ public final class Benchmark {
         stairs.add(pipeline("+ watermarks, keyBy, dedup", Stage.DEDUP, false, base));
         stairs.add(pipeline("+ windowed analytics", Stage.ANALYTICS, false, base));
         stairs.add(pipeline("+ joins and CEP (whole job, discarding sinks)", Stage.ALL, false, base));
-        Measurement full = pipeline("+ Parquet and JSON-lines file sinks: **full pipeline, heap**", Stage.ALL, true, base);
+        Measurement full = pipeline("+ Parquet and JSON-lines file sinks: **full pipeline, " + state(base) + "**", Stage.ALL, true, base);
         stairs.add(full);
         // RocksDB runs are an order of magnitude slower (see docs/benchmarks.md): fewer records, same rates. Their
         // state access is code the heap runs never compiled (a third of an unwarmed RocksDB run's CPU was the JIT):
@@ -209,15 +218,15 @@ public final class Benchmark {
             pipelineOnce("warm-up RocksDB " + i + "/" + WARM_UP_RUNS, Stage.ALL, true, rocksDb);
         }
         stairs.add(pipeline("full pipeline, RocksDB (incremental)", Stage.ALL, true, rocksDb));
-        stairs.add(pipeline("full pipeline, heap, same records as RocksDB", Stage.ALL, true,
+        stairs.add(pipeline("full pipeline, " + state(base) + ", same records as RocksDB", Stage.ALL, true,
                 base.with(Settings.GEN_EVENTS, rocksDbRecords)));
-        stairs.add(pipeline("full pipeline, heap, checkpoint every 1 s", Stage.ALL, true,
+        stairs.add(pipeline("full pipeline, " + state(base) + ", checkpoint every 1 s", Stage.ALL, true,
                 base.with(Settings.CHECKPOINT_INTERVAL, "1s")));
-        stairs.add(pipeline("full pipeline, heap, checkpoint every 60 s", Stage.ALL, true,
+        stairs.add(pipeline("full pipeline, " + state(base) + ", checkpoint every 60 s", Stage.ALL, true,
                 base.with(Settings.CHECKPOINT_INTERVAL, "60s")));
         List<Measurement> fullRuns = new ArrayList<>(List.of(full));
         for (int i = 2; i <= repeats; i++) {
-            Measurement again = pipeline(repeatName("full pipeline, heap", i), Stage.ALL, true, base);
+            Measurement again = pipeline(repeatName("full pipeline, " + state(base), i), Stage.ALL, true, base);
             stairs.add(again);
             fullRuns.add(again);
         }
@@ -262,7 +271,7 @@ public final class Benchmark {
         for (Measurement m : stairs) {
             r.append(m.row()).append('\n');
         }
-        r.append('\n').append(Measurement.median("full pipeline, heap", fullRuns));
+        r.append('\n').append(Measurement.median("full pipeline, " + state(base), fullRuns));
         r.append(writers);
         r.append(decoder);
         r.append(serializer);
