@@ -56,6 +56,19 @@ public final class JourneyState {
                 : events instanceof ArrayList ? (ArrayList<ClickEvent>) events : new ArrayList<>(events);
     }
 
+    /** Removes the list's first {@code n} events in place: their references only, the events are not read. */
+    void dropFirst(int list, int n) {
+        ArrayList<ClickEvent> l = lists[list];
+        if (l == null || n <= 0) {
+            return;
+        }
+        if (n >= l.size()) {
+            lists[list] = null;
+        } else {
+            l.subList(0, n).clear();
+        }
+    }
+
     ClickEvent last(int list) {
         List<ClickEvent> l = lists[list];
         return l == null || l.isEmpty() ? null : l.get(l.size() - 1);

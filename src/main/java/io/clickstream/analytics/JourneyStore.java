@@ -79,6 +79,9 @@ interface JourneyStore {
     /** Replaces the list; the store may keep {@code events}, so the caller must not use it afterwards. */
     void set(int list, List<ClickEvent> events) throws Exception;
 
+    /** Removes the list's first {@code n} events (at most its size). */
+    void dropFirst(int list, int n) throws Exception;
+
     /** Adds to the counts of the conversion window starting at {@code start}; true if that opened the window. */
     boolean count(long start, long clicks, long purchases, long cents) throws Exception;
 
@@ -162,6 +165,14 @@ interface JourneyStore {
         public void set(int list, List<ClickEvent> events) throws Exception {
             if (reading() != null || !events.isEmpty()) {
                 writing().set(list, events);
+            }
+        }
+
+        @Override
+        public void dropFirst(int list, int n) throws Exception {
+            JourneyState s = reading();
+            if (s != null) {
+                s.dropFirst(list, n);
             }
         }
 
@@ -253,6 +264,18 @@ interface JourneyStore {
         @Override
         public void set(int list, List<ClickEvent> events) throws Exception {
             lists.get(list).update(events);
+        }
+
+        @Override
+        public void dropFirst(int list, int n) throws Exception {
+            List<ClickEvent> rest = new ArrayList<>();
+            int i = 0;
+            for (ClickEvent e : get(list)) {
+                if (i++ >= n) {
+                    rest.add(e);
+                }
+            }
+            set(list, rest);
         }
 
         @Override

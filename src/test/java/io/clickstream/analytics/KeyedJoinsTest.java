@@ -76,6 +76,27 @@ class KeyedJoinsTest {
     }
 
     @Test
+    void onTheHeapANewClickDropsOnlyTheUnneededClicksAtTheHeadOfTheListAndTheRestGoAtTheTimer() throws Exception {
+        UserJourneys journeys = new UserJourneys(true, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null,
+                null, null);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(journeys)) {
+            h.processElement(click("c1", 10 * SEC));              // unneeded from 50 s + 1 ms
+            h.processElement(click("c2", 30 * SEC));              // from 70 s + 1 ms
+            h.processElement(click("c3", 15 * SEC));              // from 55 s + 1 ms, behind a needed click
+            h.processWatermark(new Watermark(60 * SEC));
+            h.processElement(click("c4", 80 * SEC));
+            journeys.setCurrentKey("u1");
+            assertThat(journeys.listed(JourneyStore.ATTRIBUTION_CLICKS)).extracting(e -> e.eventId)
+                    .as("c1 dropped; c3 waits behind c2").containsExactly("c2", "c3", "c4");
+
+            h.processWatermark(new Watermark(UserTimers.roundUp(120 * SEC + 1, ClickDrops.HEAP_STEP, "u1")));
+            journeys.setCurrentKey("u1");
+            assertThat(journeys.listed(JourneyStore.ATTRIBUTION_CLICKS)).extracting(e -> e.eventId)
+                    .as("the drop timers take the rest, c3 with them").isEmpty();
+        }
+    }
+
+    @Test
     void onTheHeapANewClickLooksAtTheFirstListedClickOnlyUntilItIsUnneeded() throws Exception {
         UserJourneys journeys = new UserJourneys(true, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), null, null,
                 null, null);
