@@ -31,12 +31,9 @@ public final class ClickEventSerializer extends TypeSerializer<ClickEvent> {
     /** An array grown past this by an unusually large event or string is used once rather than kept. */
     private static final int KEPT_BUFFER_BYTES = 64 * 1024;
     private static final int HIGH_BIT = 0x80;
-    /** Slots of the table of recent userIds (sets of {@link #USER_ID_WAYS}): 768 KiB per reading instance. */
+    /** Slots of the table of recent userIds: 256 KiB of references per reading instance. */
     private static final int USER_ID_SLOTS = 1 << 16;
-    static final int USER_ID_WAYS = 4;
     private static final int MAX_INTERNED_CHARS = 64;
-    /** The {@link #userIdKey} of an id of more than seven chars: a top byte no shorter id's key has. */
-    private static final long LONG_USER_ID = 0xFFL << 56;
 
     /**
      * Working arrays, this instance's own: a serializer with state is not shared between threads (Flink gives each
@@ -46,10 +43,8 @@ public final class ClickEventSerializer extends TypeSerializer<ClickEvent> {
      */
     private transient byte[] scratch;
     private transient char[] chars;
-    /** Recent userIds by hash, in sets of {@link #USER_ID_WAYS}, the latest used first ({@link #readUserId}). */
+    /** Recent userIds by hash ({@link #readUserId}), made on first use. */
     private transient String[] userIds;
-    /** Each slot's {@link #userIdKey}, 0 while the slot is free; made with {@link #userIds}. */
-    private transient long[] userIdKeys;
 
     public ClickEventSerializer() {}
 
@@ -261,15 +256,9 @@ public final class ClickEventSerializer extends TypeSerializer<ClickEvent> {
      * A userId, as the String this instance last read for it where it can. Every keyed state of the task that reads
      * the events (the dedup and the per-user analyses chained to it) looks the user up by this String, and each
      * lookup compares it with the key its table holds: with the same instance that is a reference comparison,
-     * without it two more objects to fetch from memory, per table, per event, and the new String's hash computed
-     * again. A table of recent ids finds the instance; an id not there, or not ASCII, is read as any other string.
-     *
-     * <p>The table is set-associative: an id may sit in any of the {@link #USER_ID_WAYS} slots of the set its hash
-     * picks, the latest used first, and a new id takes the place of the set's least recently used. With one slot
-     * per hash, two active users whose hashes met took each other's slot on every event: a quarter of the 20,000
-     * generated users (docs/benchmarks.md, seventeenth round). Each slot also holds the id's {@link #userIdKey}, so
-     * a lookup compares the set's keys, one cache line, and reads a String's chars only for an id longer than
-     * seven chars whose hash matched.
+     * without it two more objects to fetch from memory, per table, per event. A table of recent ids (one slot per
+     * hash, the last id wins) finds the instance; an id not there, or not ASCII, is read as any other string. About
+     * a quarter of the samples of the state lookups went (docs/benchmarks.md).
      */
     private String readUserId(DataInputView in) throws IOException {
         int len = readLength(in);
@@ -291,65 +280,21 @@ public final class ClickEventSerializer extends TypeSerializer<ClickEvent> {
         }
         if (userIds == null) {
             userIds = new String[USER_ID_SLOTS];
-            userIdKeys = new long[USER_ID_SLOTS];
         }
-        long key = userIdKey(b, len, h);
-        int set = userIdSet(h);
-        for (int w = 0; w < USER_ID_WAYS; w++) {
-            if (userIdKeys[set + w] == key) {
-                String known = userIds[set + w];
-                if (len <= 7 || sameChars(known, b, len)) {
-                    useFirst(set, w, key, known);
-                    return known;
-                }
+        int slot = (h ^ (h >>> 16)) & (userIds.length - 1);
+        String known = userIds[slot];
+        if (known != null && known.length() == len) {
+            int i = 0;
+            while (i < len && known.charAt(i) == b[i]) {
+                i++;
+            }
+            if (i == len) {
+                return known;
             }
         }
         String s = new String(b, 0, len, StandardCharsets.ISO_8859_1);
-        useFirst(set, USER_ID_WAYS - 1, key, s);
+        userIds[slot] = s;
         return s;
-    }
-
-    /** The first slot of the set of an id whose {@link String#hashCode} is {@code h} (mixed: ids are alike). */
-    static int userIdSet(int h) {
-        return ((h * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(USER_ID_SLOTS))) & -USER_ID_WAYS;
-    }
-
-    /**
-     * An ASCII id of up to seven chars as its bytes and its length + 1 in the top byte, which two such ids share
-     * exactly when they are equal (and which is never 0, a free slot); a longer id as its hash and a top byte of
-     * its own ({@link #LONG_USER_ID}), equal for equal ids.
-     */
-    private static long userIdKey(byte[] b, int len, int h) {
-        if (len > 7) {
-            return LONG_USER_ID | (h & 0xFFFFFFFFL);
-        }
-        long key = (long) (len + 1) << 56;
-        for (int i = 0; i < len; i++) {
-            key |= (long) b[i] << (8 * i);
-        }
-        return key;
-    }
-
-    private static boolean sameChars(String known, byte[] b, int len) {
-        if (known.length() != len) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if (known.charAt(i) != b[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Puts {@code id} first in its set, moving the ids before slot {@code set + from} one down (the last one out). */
-    private void useFirst(int set, int from, long key, String id) {
-        if (from > 0) {
-            System.arraycopy(userIdKeys, set, userIdKeys, set + 1, from);
-            System.arraycopy(userIds, set, userIds, set + 1, from);
-            userIdKeys[set] = key;
-            userIds[set] = id;
-        }
     }
 
     private char[] chars(int size) {

@@ -25,58 +25,6 @@ class ClickEventSerializerTest {
     /** One instance for the whole class, as a thread keeps one: its working arrays serve event after event. */
     private final ClickEventSerializer serializer = new ClickEventSerializer();
 
-    /** Reads {@code userIds}' events in order with one instance; returns the userId Strings it handed out. */
-    private List<String> userIdsRead(List<String> userIds) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        for (String u : userIds) {
-            serializer.serialize(new ClickEvent("e", u, null, EventType.VIEW, "/", 1L, null, null, null), out);
-        }
-        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
-        List<String> read = new ArrayList<>();
-        for (int i = 0; i < userIds.size(); i++) {
-            read.add(serializer.deserialize(in).userId);
-        }
-        return read;
-    }
-
-    /** {@code n} userIds of {@code length} chars whose hashes pick the same set of the table of recent ids. */
-    private static List<String> idsOfOneSet(int n, int length) {
-        List<String> ids = new ArrayList<>();
-        int set = -1;
-        for (int i = 0; ids.size() < n; i++) {
-            String id = String.format("u-%0" + (length - 2) + "d", i);
-            int s = ClickEventSerializer.userIdSet(id.hashCode());
-            if (set < 0) {
-                set = s;
-            }
-            if (s == set) {
-                ids.add(id);
-            }
-        }
-        return ids;
-    }
-
-    @Test
-    void usersWhoseHashesPickTheSameSetEachKeepTheirStringInstanceUpToTheSetsSize() throws IOException {
-        for (int length : new int[] {7, 12}) {   // a key of the chars, and a hash with the chars compared
-            List<String> ids = idsOfOneSet(ClickEventSerializer.USER_ID_WAYS + 1, length);
-            List<String> four = ids.subList(0, ClickEventSerializer.USER_ID_WAYS);
-            List<String> first = userIdsRead(four);
-            List<String> again = userIdsRead(four);
-            assertThat(first).isEqualTo(four);
-            for (int i = 0; i < four.size(); i++) {
-                assertThat(again.get(i)).as(four.get(i)).isSameAs(first.get(i));
-            }
-
-            // A fifth takes the place of the least recently used (the first read), the others stay.
-            String fifth = userIdsRead(List.of(ids.get(4))).get(0);
-            List<String> after = userIdsRead(List.of(ids.get(3), ids.get(0), ids.get(4)));
-            assertThat(after.get(0)).isSameAs(first.get(3));
-            assertThat(after.get(1)).isEqualTo(ids.get(0)).isNotSameAs(first.get(0));
-            assertThat(after.get(2)).isSameAs(fifth);
-        }
-    }
-
     @Test
     void eachThreadGetsAnInstanceOfItsOwnThatEqualsTheOthers() {
         TypeSerializer<ClickEvent> copy = serializer.duplicate();
