@@ -79,7 +79,7 @@ interface JourneyStore {
     /** Replaces the list; the store may keep {@code events}, so the caller must not use it afterwards. */
     void set(int list, List<ClickEvent> events) throws Exception;
 
-    /** Removes the list's first {@code n} events (at most its size). */
+    /** Removes the list's first {@code n} events (at most its size). Only where {@link #onHeap}. */
     void dropFirst(int list, int n) throws Exception;
 
     /** Adds to the counts of the conversion window starting at {@code start}; true if that opened the window. */
@@ -267,15 +267,8 @@ interface JourneyStore {
         }
 
         @Override
-        public void dropFirst(int list, int n) throws Exception {
-            List<ClickEvent> rest = new ArrayList<>();
-            int i = 0;
-            for (ClickEvent e : get(list)) {
-                if (i++ >= n) {
-                    rest.add(e);
-                }
-            }
-            set(list, rest);
+        public void dropFirst(int list, int n) {
+            throw new UnsupportedOperationException("dropping a list state's first events reads the whole list here");
         }
 
         @Override

@@ -192,8 +192,9 @@ public final class Benchmark {
         for (int i = 1; i <= WARM_UP_RUNS; i++) {
             pipelineOnce("warm-up " + i + "/" + WARM_UP_RUNS, Stage.ALL, true, base);
         }
+        String state = state(base);
         if (fullOnly) {
-            String full = "full pipeline, " + state(base);
+            String full = "full pipeline, " + state;
             List<Measurement> runs = new ArrayList<>();
             for (int i = 1; i <= repeats; i++) {
                 runs.add(pipeline(repeatName(full, i), Stage.ALL, true, base));
@@ -208,7 +209,7 @@ public final class Benchmark {
         stairs.add(pipeline("+ watermarks, keyBy, dedup", Stage.DEDUP, false, base));
         stairs.add(pipeline("+ windowed analytics", Stage.ANALYTICS, false, base));
         stairs.add(pipeline("+ joins and CEP (whole job, discarding sinks)", Stage.ALL, false, base));
-        Measurement full = pipeline("+ Parquet and JSON-lines file sinks: **full pipeline, " + state(base) + "**", Stage.ALL, true, base);
+        Measurement full = pipeline("+ Parquet and JSON-lines file sinks: **full pipeline, " + state + "**", Stage.ALL, true, base);
         stairs.add(full);
         // RocksDB runs are an order of magnitude slower (see docs/benchmarks.md): fewer records, same rates. Their
         // state access is code the heap runs never compiled (a third of an unwarmed RocksDB run's CPU was the JIT):
@@ -218,15 +219,15 @@ public final class Benchmark {
             pipelineOnce("warm-up RocksDB " + i + "/" + WARM_UP_RUNS, Stage.ALL, true, rocksDb);
         }
         stairs.add(pipeline("full pipeline, RocksDB (incremental)", Stage.ALL, true, rocksDb));
-        stairs.add(pipeline("full pipeline, " + state(base) + ", same records as RocksDB", Stage.ALL, true,
+        stairs.add(pipeline("full pipeline, " + state + ", same records as RocksDB", Stage.ALL, true,
                 base.with(Settings.GEN_EVENTS, rocksDbRecords)));
-        stairs.add(pipeline("full pipeline, " + state(base) + ", checkpoint every 1 s", Stage.ALL, true,
+        stairs.add(pipeline("full pipeline, " + state + ", checkpoint every 1 s", Stage.ALL, true,
                 base.with(Settings.CHECKPOINT_INTERVAL, "1s")));
-        stairs.add(pipeline("full pipeline, " + state(base) + ", checkpoint every 60 s", Stage.ALL, true,
+        stairs.add(pipeline("full pipeline, " + state + ", checkpoint every 60 s", Stage.ALL, true,
                 base.with(Settings.CHECKPOINT_INTERVAL, "60s")));
         List<Measurement> fullRuns = new ArrayList<>(List.of(full));
         for (int i = 2; i <= repeats; i++) {
-            Measurement again = pipeline(repeatName("full pipeline, " + state(base), i), Stage.ALL, true, base);
+            Measurement again = pipeline(repeatName("full pipeline, " + state, i), Stage.ALL, true, base);
             stairs.add(again);
             fullRuns.add(again);
         }
@@ -271,7 +272,7 @@ public final class Benchmark {
         for (Measurement m : stairs) {
             r.append(m.row()).append('\n');
         }
-        r.append('\n').append(Measurement.median("full pipeline, " + state(base), fullRuns));
+        r.append('\n').append(Measurement.median("full pipeline, " + state, fullRuns));
         r.append(writers);
         r.append(decoder);
         r.append(serializer);
