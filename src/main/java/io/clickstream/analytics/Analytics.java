@@ -133,7 +133,7 @@ public final class Analytics {
         KeyedSessions sessions = s.sessionWindows ? null : new KeyedSessions(
                 new Sessions.Gap(s.sessionGap, s.sessionGapAfterPurchase), s.allowedLateness, LATE_SESSIONS);
         InactivityAlert inactivity = new InactivityAlert(s.inactivityTimeout, s.inactivityInEventTime, s.inactivityCode());
-        return events.transform("UserActivity", Types.VOID, new UserActivity(sessions, inactivity))
+        return events.transform("UserActivity", Types.VOID, new UserActivity(sessions, inactivity, s.cachedUsers))
                 .uid(ACTIVITY_UID).name(sessions == null ? "Inactivity per user" : "Sessions and inactivity per user");
     }
 

@@ -24,12 +24,14 @@ public final class AnalyticsSettings implements Serializable {
     public final boolean inactivityInEventTime;
     public final Duration spendTtl;
     public final int purchaseMilestone;
+    /** RocksDB only: the users' values each per-user operator subtask keeps on the heap ({@code CachedValueState}). */
+    public final int cachedUsers;
 
     public AnalyticsSettings(Duration allowedLateness, Duration pageviewsWindow, double highSpendThreshold,
                              Duration highSpendWindow, Duration highSpendSlide, boolean naiveHighSpend,
                              Duration sessionGap, Duration sessionGapAfterPurchase, boolean sessionWindows,
                              Duration inactivityTimeout,
-                             boolean inactivityInEventTime, Duration spendTtl, int purchaseMilestone) {
+                             boolean inactivityInEventTime, Duration spendTtl, int purchaseMilestone, int cachedUsers) {
         this.allowedLateness = allowedLateness;
         this.pageviewsWindow = pageviewsWindow;
         this.highSpendThreshold = highSpendThreshold;
@@ -43,6 +45,7 @@ public final class AnalyticsSettings implements Serializable {
         this.inactivityInEventTime = inactivityInEventTime;
         this.spendTtl = spendTtl;
         this.purchaseMilestone = purchaseMilestone;
+        this.cachedUsers = cachedUsers;
     }
 
     public static AnalyticsSettings from(AppConfig c) {
@@ -59,14 +62,15 @@ public final class AnalyticsSettings implements Serializable {
                 c.duration(Settings.INACTIVITY_TIMEOUT),
                 c.string(Settings.INACTIVITY_CLOCK).equals("event"),
                 c.duration(Settings.SPEND_TTL),
-                c.integer(Settings.PURCHASE_MILESTONE));
+                c.integer(Settings.PURCHASE_MILESTONE),
+                c.integer(Settings.CACHED_USERS));
     }
 
     /** The same settings with sessions on Flink's session windows ({@code true}) or {@link KeyedSessions}. */
     public AnalyticsSettings withSessionWindows(boolean windows) {
         return new AnalyticsSettings(allowedLateness, pageviewsWindow, highSpendThreshold, highSpendWindow,
                 highSpendSlide, naiveHighSpend, sessionGap, sessionGapAfterPurchase, windows, inactivityTimeout,
-                inactivityInEventTime, spendTtl, purchaseMilestone);
+                inactivityInEventTime, spendTtl, purchaseMilestone, cachedUsers);
     }
 
     /** The alert code for inactivity, e.g. {@code inactive-5m}. */

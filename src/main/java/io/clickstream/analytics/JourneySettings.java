@@ -30,12 +30,14 @@ public final class JourneySettings implements Serializable {
     public final Duration cartAbandonmentTimeout;
     /** Cart abandonment with Flink CEP (the seed's form) instead of {@link CartAbandonment}. */
     public final boolean cartAbandonmentWithCep;
+    /** RocksDB only: the users' values the journeys' operator subtask keeps on the heap ({@code CachedValueState}). */
+    public final int cachedUsers;
 
     public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, boolean attributionWithIntervalJoin,
                            Duration conversionWindow, boolean conversionsWithWindowJoin, Duration clickToPurchaseWithin,
                            boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
                            double rapidPurchasesThreshold, boolean rapidPurchasesWithCep, Duration cartAbandonmentTimeout,
-                           boolean cartAbandonmentWithCep) {
+                           boolean cartAbandonmentWithCep, int cachedUsers) {
         this.attributionMaxDelay = attributionMaxDelay;
         this.attributionClockSkew = attributionClockSkew;
         this.attributionWithIntervalJoin = attributionWithIntervalJoin;
@@ -49,20 +51,22 @@ public final class JourneySettings implements Serializable {
         this.rapidPurchasesWithCep = rapidPurchasesWithCep;
         this.cartAbandonmentTimeout = cartAbandonmentTimeout;
         this.cartAbandonmentWithCep = cartAbandonmentWithCep;
+        this.cachedUsers = cachedUsers;
     }
 
     /** The same settings with click → purchase, rapid purchases and cart abandonment as CEP patterns ({@code true}) or keyed functions. */
     public JourneySettings withCepPatterns(boolean cep) {
         return new JourneySettings(attributionMaxDelay, attributionClockSkew, attributionWithIntervalJoin, conversionWindow,
                 conversionsWithWindowJoin, clickToPurchaseWithin, cep, rapidPurchasesCount, rapidPurchasesWithin,
-                rapidPurchasesThreshold, cep, cartAbandonmentTimeout, cep);
+                rapidPurchasesThreshold, cep, cartAbandonmentTimeout, cep, cachedUsers);
     }
 
     /** The same settings with attribution and conversions as Flink's joins ({@code true}) or keyed functions. */
     public JourneySettings withFlinkJoins(boolean joins) {
         return new JourneySettings(attributionMaxDelay, attributionClockSkew, joins, conversionWindow, joins,
                 clickToPurchaseWithin, clickToPurchaseWithCep, rapidPurchasesCount, rapidPurchasesWithin,
-                rapidPurchasesThreshold, rapidPurchasesWithCep, cartAbandonmentTimeout, cartAbandonmentWithCep);
+                rapidPurchasesThreshold, rapidPurchasesWithCep, cartAbandonmentTimeout, cartAbandonmentWithCep,
+                cachedUsers);
     }
 
     public static JourneySettings from(AppConfig c) {
@@ -79,6 +83,7 @@ public final class JourneySettings implements Serializable {
                 c.number(Settings.RAPID_PURCHASES_THRESHOLD),
                 c.string(Settings.RAPID_PURCHASES_FORM).equals("cep"),
                 c.duration(Settings.CART_ABANDONMENT_TIMEOUT),
-                c.string(Settings.CART_ABANDONMENT_FORM).equals("cep"));
+                c.string(Settings.CART_ABANDONMENT_FORM).equals("cep"),
+                c.integer(Settings.CACHED_USERS));
     }
 }

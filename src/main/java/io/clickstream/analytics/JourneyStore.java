@@ -17,10 +17,12 @@ import java.util.Map;
 
 /**
  * The current user's state in {@link UserJourneys}, as its journeys see it: event lists and the open conversion
- * windows. Two forms, chosen by the state backend. On the heap, one {@link JourneyState} value per user:
- * read once per event or timer and changed in place, since the heap backend keeps the object itself. In RocksDB, a
- * list state per list and a map state for the windows: there every read deserializes, and one value would be
- * rewritten whole on every event, where appending to a list state is a merge that reads nothing.
+ * windows. Two forms. On the heap, one {@link JourneyState} value per user: read once per event or timer and
+ * changed in place, since the heap backend keeps the object itself; the same in RocksDB with its recent users'
+ * values cached on the heap and written back at each checkpoint ({@code checkpoint.rocksdb-cached-users}). In
+ * RocksDB without the cache, a list state per list and a map state for the windows: there every read deserializes,
+ * and one value would be rewritten whole on every event, where appending to a list state is a merge that reads
+ * nothing.
  */
 interface JourneyStore {
     /** Attribution: the user's recent clicks, and purchases not yet decided. */
@@ -111,16 +113,21 @@ interface JourneyStore {
     /**
      * One value per user, read at most once per event or timer. The heap backend hands out the object it holds
      * (its own copy while a checkpoint writes the previous one), so changes in place need no write back; a new
-     * value is stored, and an empty one cleared, by {@link #done}.
+     * value is stored, and an empty one cleared, by {@link #done}. The same over RocksDB behind a
+     * {@link io.clickstream.event.CachedValueState}, which hands out its cached object too, but must be told of
+     * every change ({@code writeBack}).
      */
     final class OneValue implements JourneyStore {
         private final ValueState<JourneyState> state;
+        private final boolean writeBack;
         private JourneyState value;
         private boolean read;
         private boolean created;
 
-        OneValue(ValueState<JourneyState> state) {
+        /** {@code writeBack}: whether a value changed in place is written again (to mark it changed). */
+        OneValue(ValueState<JourneyState> state, boolean writeBack) {
             this.state = state;
+            this.writeBack = writeBack;
         }
 
         private JourneyState reading() throws Exception {
@@ -202,7 +209,7 @@ interface JourneyStore {
                     if (!created) {
                         state.clear();
                     }
-                } else if (created) {
+                } else if (created || writeBack) {
                     state.update(value);
                 }
             }

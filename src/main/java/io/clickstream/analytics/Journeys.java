@@ -90,8 +90,8 @@ public final class Journeys {
         if (keyedAttribution != null || keyedConversions != null || keyedClickToPurchase != null || keyedCarts != null
                 || keyedRapid != null) {
             keyed = users.keyed(slim(events, "journey-events", EventType.CLICK, EventType.ADD_TO_CART, EventType.PURCHASE))
-                    .transform("UserJourneys", Types.VOID, new UserJourneys(keyedAttribution, keyedConversions,
-                            keyedClickToPurchase, keyedCarts, keyedRapid))
+                    .transform("UserJourneys", Types.VOID, new UserJourneys(s.cachedUsers, keyedAttribution,
+                            keyedConversions, keyedClickToPurchase, keyedCarts, keyedRapid))
                     .uid(USER_JOURNEYS_UID).name("Journeys per user");
         }
         DataStream<ClickEvent> clicksAndPurchases =

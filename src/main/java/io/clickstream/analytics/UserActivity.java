@@ -1,5 +1,6 @@
 package io.clickstream.analytics;
 
+import io.clickstream.event.CachedValueState;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.HeapAware;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,7 +25,8 @@ import org.apache.flink.util.OutputTag;
  * <p>Why one operator: both read and write the user's state on every event, and as functions of their own each
  * paid a state lookup or two for it (on the heap a cache miss each: a user's entries of different operators lie in
  * different maps) and an operator's per-record work. Here an event costs one lookup, and in RocksDB one read and one
- * write of one value. The results leave as side outputs ({@link #SESSIONS}, {@link #INACTIVITY}; late events on
+ * write of one value, or, for the users kept on the heap between checkpoints ({@link CachedValueState}), a lookup,
+ * with one write per checkpoint. The results leave as side outputs ({@link #SESSIONS}, {@link #INACTIVITY}; late events on
  * the sessions' late output); there is no main output.
  *
  * <p>Sessions may be off (their Flink windows form runs elsewhere, {@code analytics.sessions=windows}); inactivity
@@ -47,6 +49,8 @@ public class UserActivity extends AbstractStreamOperator<Void>
     /** Null when off. */
     private final KeyedSessions sessions;
     private final InactivityAlert inactivity;
+    /** RocksDB only: the users whose values stay on the heap between checkpoints ({@link CachedValueState}); 0: none. */
+    private final int cachedUsers;
     private transient InternalTimerService<Integer> timers;
     private transient ValueState<ActivityState> state;
     private transient boolean onHeap;
@@ -54,8 +58,13 @@ public class UserActivity extends AbstractStreamOperator<Void>
     private transient boolean hasTimestamp;
 
     public UserActivity(KeyedSessions sessions, InactivityAlert inactivity) {
+        this(sessions, inactivity, 0);
+    }
+
+    public UserActivity(KeyedSessions sessions, InactivityAlert inactivity, int cachedUsers) {
         this.sessions = sessions;
         this.inactivity = inactivity;
+        this.cachedUsers = cachedUsers;
         this.chainingStrategy = ChainingStrategy.ALWAYS;
     }
 
@@ -69,6 +78,18 @@ public class UserActivity extends AbstractStreamOperator<Void>
         timers = getInternalTimerService("activity-timers", IntSerializer.INSTANCE, this);
         state = getPartitionedState(descriptor());
         onHeap = HeapAware.onHeap(getKeyedStateBackend());
+        if (!onHeap && cachedUsers > 0) {
+            state = new CachedValueState<>(state, this, cachedUsers);
+        }
+    }
+
+    /** Before the barrier: the cached users' changes go into the state this checkpoint snapshots. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (state instanceof CachedValueState) {
+            ((CachedValueState<ActivityState>) state).flush();
+        }
     }
 
     @Override
@@ -135,7 +156,8 @@ public class UserActivity extends AbstractStreamOperator<Void>
 
     /**
      * On the heap the value read is the one in state (the backend copies it first when a checkpoint still writes
-     * it out), so it is written only when new; in RocksDB every change is written back.
+     * it out), so it is written only when new; in RocksDB every change is written back (to the cache, if any, which
+     * writes it to RocksDB at the next checkpoint).
      */
     private void store(ActivityState a, boolean created) throws Exception {
         if (a.isEmpty()) {

@@ -1,9 +1,11 @@
 package io.clickstream.analytics;
 
+import io.clickstream.event.CachedValueState;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import io.clickstream.event.HeapAware;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -67,8 +69,12 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     private final Journey[] journeys;
     /** Null: the state's form follows the backend; otherwise forced (tests of each form). */
     private final Boolean oneValue;
+    /** RocksDB only: the users whose values stay on the heap between checkpoints ({@link CachedValueState}); 0: none. */
+    private final int cachedUsers;
     private transient InternalTimerService<Integer> timers;
     private transient JourneyStore store;
+    /** The cache in front of RocksDB, when there is one. */
+    private transient CachedValueState<JourneyState> cache;
     private transient int running;
     private transient long timestamp;
     private transient boolean hasTimestamp;
@@ -78,12 +84,23 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     /** The journeys, each null when it is off (its other form runs elsewhere). */
     public UserJourneys(KeyedAttribution attribution, KeyedConversions conversions, ClickThenPurchase clickToPurchase,
                         CartAbandonment carts, RapidPurchases rapidPurchases) {
-        this(null, attribution, conversions, clickToPurchase, carts, rapidPurchases);
+        this(null, 0, attribution, conversions, clickToPurchase, carts, rapidPurchases);
+    }
+
+    /** The journeys; in RocksDB, {@code cachedUsers} users' values stay on the heap between checkpoints. */
+    public UserJourneys(int cachedUsers, KeyedAttribution attribution, KeyedConversions conversions,
+                        ClickThenPurchase clickToPurchase, CartAbandonment carts, RapidPurchases rapidPurchases) {
+        this(null, cachedUsers, attribution, conversions, clickToPurchase, carts, rapidPurchases);
     }
 
     /** {@code oneValue}: the state's form, whatever the backend ({@link JourneyStore.OneValue} or the lists). */
     UserJourneys(Boolean oneValue, KeyedAttribution attribution, KeyedConversions conversions,
                  ClickThenPurchase clickToPurchase, CartAbandonment carts, RapidPurchases rapidPurchases) {
+        this(oneValue, 0, attribution, conversions, clickToPurchase, carts, rapidPurchases);
+    }
+
+    private UserJourneys(Boolean oneValue, int cachedUsers, KeyedAttribution attribution, KeyedConversions conversions,
+                         ClickThenPurchase clickToPurchase, CartAbandonment carts, RapidPurchases rapidPurchases) {
         this.journeys = new Journey[5];
         journeys[ATTRIBUTION_JOURNEY] = attribution;
         journeys[CONVERSIONS_JOURNEY] = conversions;
@@ -91,6 +108,7 @@ public class UserJourneys extends AbstractStreamOperator<Void>
         journeys[CART_JOURNEY] = carts;
         journeys[RAPID_PURCHASES_JOURNEY] = rapidPurchases;
         this.oneValue = oneValue;
+        this.cachedUsers = cachedUsers;
         this.chainingStrategy = ChainingStrategy.ALWAYS;
     }
 
@@ -114,22 +132,28 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     public void open() throws Exception {
         super.open();
         timers = getInternalTimerService("journey-timers", IntSerializer.INSTANCE, this);
-        JourneyStore.OneValue value = new JourneyStore.OneValue(getPartitionedState(JourneyStore.value()));
+        boolean onHeap = HeapAware.onHeap(getKeyedStateBackend());
+        ValueState<JourneyState> valueState = getPartitionedState(JourneyStore.value());
+        if (!onHeap && cachedUsers > 0) {
+            cache = new CachedValueState<>(valueState, this, cachedUsers);
+            valueState = cache;
+        }
+        JourneyStore.OneValue value = new JourneyStore.OneValue(valueState, cache != null);
         List<ListState<ClickEvent>> lists = new ArrayList<>();
         for (int l = 0; l < JourneyStore.LISTS; l++) {
             lists.add(getPartitionedState(JourneyStore.list(l)));
         }
         JourneyStore.Lists listed = new JourneyStore.Lists(lists, getPartitionedState(JourneyStore.windows()));
-        boolean heap = oneValue != null ? oneValue : HeapAware.onHeap(getKeyedStateBackend());
-        store = heap ? value : listed;
+        boolean valueForm = oneValue != null ? oneValue : onHeap || cache != null;
+        store = valueForm ? value : listed;
         // Both forms are registered, so that either takes over what the other left in a savepoint (taken on the
         // other backend): once, here, user by user.
         List<String> listNames = new ArrayList<>(List.of(JourneyStore.LIST_NAMES));
         listNames.add(JourneyStore.WINDOWS_NAME);
         List<String> valueName = List.of(JourneyStore.VALUE_NAME);
-        for (String user : keysOf(heap ? listNames : valueName)) {
+        for (String user : keysOf(valueForm ? listNames : valueName)) {
             setCurrentKey(user);
-            if (heap) {
+            if (valueForm) {
                 listed.moveTo(value);
                 value.mergeEarlierPendingPurchases();
                 value.done();
@@ -137,20 +161,20 @@ public class UserJourneys extends AbstractStreamOperator<Void>
                 value.moveTo(listed);
             }
         }
-        if (!heap) {
-            // On the heap the serializer merges them as it reads a value.
+        if (!valueForm) {
+            // In the value form the serializer merges them as it reads a value.
             for (String user : keysOf(List.of(JourneyStore.LIST_NAMES[JourneyStore.CART_PURCHASES],
                     JourneyStore.LIST_NAMES[JourneyStore.RAPID_PENDING]))) {
                 setCurrentKey(user);
                 listed.mergeEarlierPendingPurchases();
             }
         }
-        forgetJourneysThatAreOff(heap ? valueName : listNames);
+        forgetJourneysThatAreOff(valueForm ? valueName : listNames);
     }
 
     /**
      * A journey switched to its Flink form since the savepoint leaves its events and windows here, which nothing
-     * would read or drop (on the heap they would keep the user's value alive): they go, once, at the start.
+     * would read or drop (on the valueForm they would keep the user's value alive): they go, once, at the start.
      */
     private void forgetJourneysThatAreOff(List<String> states) throws Exception {
         boolean allOn = true;
@@ -193,6 +217,15 @@ public class UserJourneys extends AbstractStreamOperator<Void>
             }
         }
         return keys;
+    }
+
+    /** Before the barrier: the cached users' changes go into the state this checkpoint snapshots. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (cache != null) {
+            cache.flush();
+        }
     }
 
     @Override

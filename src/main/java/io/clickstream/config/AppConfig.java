@@ -97,6 +97,10 @@ public final class AppConfig implements Serializable {
         if (integer(Settings.PARALLELISM) <= 0) {
             throw new ConfigException("run.parallelism must be at least 1, got " + integer(Settings.PARALLELISM));
         }
+        if (integer(Settings.CACHED_USERS) < 0) {
+            throw new ConfigException("checkpoint.rocksdb-cached-users must be 0 (no cache) or more, got "
+                    + integer(Settings.CACHED_USERS));
+        }
         if (longValue(Settings.GEN_RATE) < 0 || longValue(Settings.GEN_EVENTS) < 0 || integer(Settings.GEN_USERS) <= 0) {
             throw new ConfigException("generator.rate and generator.events must be >= 0 and generator.users > 0");
         }

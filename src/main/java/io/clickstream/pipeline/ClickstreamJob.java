@@ -171,7 +171,8 @@ public final class ClickstreamJob {
         // Keyed by user, not by eventId: the per-user analyses then chain onto this operator (UserPartitioning).
         return events.keyBy(e -> e.userId)
                 .transform(Operators.DEDUP_NAME, events.getType(),
-                        DeduplicateEvents.operator(config.duration(Settings.DEDUP_HORIZON)))
+                        DeduplicateEvents.operator(config.duration(Settings.DEDUP_HORIZON),
+                                config.integer(Settings.CACHED_USERS)))
                 .uid(Operators.DEDUP_UID).name(Operators.DEDUP_NAME);
     }
 

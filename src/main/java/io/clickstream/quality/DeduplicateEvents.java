@@ -1,5 +1,6 @@
 package io.clickstream.quality;
 
+import io.clickstream.event.CachedValueState;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.HeapAware;
 import io.clickstream.event.UserTimers;
@@ -13,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
@@ -63,8 +65,16 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient ValueState<SeenEventIds> ids;
     /** {@link IdStore#MAP_ENTRIES}: eventId → processing time it was first seen. */
     private transient MapState<String, Long> seen;
-    /** {@link IdStore#MAP_ENTRIES}: when this user's cleanup timer fires, if one is pending. */
+    /**
+     * {@link IdStore#MAP_ENTRIES}: when this user's cleanup timer fires, if one is pending. Read on every event, so
+     * in RocksDB the recent users' values stay on the heap between checkpoints ({@link #cachedUsers}).
+     */
     private transient ValueState<Long> cleanupAt;
+    /** RocksDB only: how many users' {@link #cleanupAt} stay on the heap ({@link CachedValueState}); 0: none. */
+    private final int cachedUsers;
+    private transient CachedValueState<Long> cache;
+    /** The operator, whose current key the cache follows (null when run outside {@link #operator}). */
+    private transient KeyContext keys;
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter distinct;
@@ -77,21 +87,27 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
 
     /** Stores ids in the {@code store} form whatever the backend (tests of each form). */
     public DeduplicateEvents(Duration horizon, IdStore store) {
+        this(horizon, store, 0);
+    }
+
+    private DeduplicateEvents(Duration horizon, IdStore store, int cachedUsers) {
         this.horizon = horizon.toMillis();
         this.store = store;
+        this.cachedUsers = cachedUsers;
     }
 
     /**
      * The dedup as an operator for {@code keyBy(userId).transform(...)}: it stores ids in the form that suits the
      * state backend it runs on (the job does not always choose the backend: Managed Service for Apache Flink does).
      */
-    public static KeyedProcessOperator<String, ClickEvent, ClickEvent> operator(Duration horizon) {
-        return new HeapAware.Operator<>(new DeduplicateEvents(horizon, null));
+    public static KeyedProcessOperator<String, ClickEvent, ClickEvent> operator(Duration horizon, int cachedUsers) {
+        return new HeapAware.Operator<>(new DeduplicateEvents(horizon, null, cachedUsers));
     }
 
     @Override
-    public void stateOnHeap(boolean onHeap) {
+    public void stateOnHeap(boolean onHeap, KeyContext keys) {
         this.onHeap = onHeap;
+        this.keys = keys;
         if (store == null) {
             store = onHeap ? IdStore.ONE_VALUE : IdStore.MAP_ENTRIES;
         }
@@ -108,6 +124,10 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         ids = getRuntimeContext().getState(new ValueStateDescriptor<>("seen-event-id-set", SeenEventIdsSerializer.INSTANCE));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+        if (store == IdStore.MAP_ENTRIES && !onHeap && cachedUsers > 0 && keys != null) {
+            cache = new CachedValueState<>(cleanupAt, keys, cachedUsers);
+            cleanupAt = cache;
+        }
 
         MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
         duplicates = group.counter(MetricNames.DUPLICATES);
@@ -116,6 +136,13 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         lastWatermark = Long.MIN_VALUE;
         group.gauge(MetricNames.WATERMARK_LAG_MS, () -> lastWatermark == Long.MIN_VALUE
                 ? -1L : System.currentTimeMillis() - lastWatermark);
+    }
+
+    @Override
+    public void flush() throws Exception {
+        if (cache != null) {
+            cache.flush();
+        }
     }
 
     @Override

@@ -24,14 +24,14 @@ final class AnalyticsRun {
     static AnalyticsSettings defaults() {
         return new AnalyticsSettings(Duration.ofSeconds(30), Duration.ofMinutes(1), 1000, Duration.ofMinutes(5),
                 Duration.ofMinutes(1), false, Duration.ofMinutes(30), Duration.ofMinutes(10), false, Duration.ofMinutes(5),
-                true, Duration.ofDays(7), 3);
+                true, Duration.ofDays(7), 3, 10_000);
     }
 
     static AnalyticsSettings naive() {
         AnalyticsSettings d = defaults();
         return new AnalyticsSettings(d.allowedLateness, d.pageviewsWindow, d.highSpendThreshold, d.highSpendWindow,
                 d.highSpendSlide, true, d.sessionGap, d.sessionGapAfterPurchase, d.sessionWindows, d.inactivityTimeout,
-                d.inactivityInEventTime, d.spendTtl, d.purchaseMilestone);
+                d.inactivityInEventTime, d.spendTtl, d.purchaseMilestone, d.cachedUsers);
     }
 
     static AnalyticsRun run(ScriptedEvents script, AnalyticsSettings settings) throws Exception {

@@ -20,7 +20,7 @@ final class JourneysRun {
     /** The defaults of the journeys property group. */
     static JourneySettings defaults() {
         return new JourneySettings(Duration.ofSeconds(30), Duration.ofSeconds(10), false, Duration.ofMinutes(5), false,
-                Duration.ofMinutes(10), false, 3, Duration.ofMinutes(1), 1000, false, Duration.ofMinutes(30), false);
+                Duration.ofMinutes(10), false, 3, Duration.ofMinutes(1), 1000, false, Duration.ofMinutes(30), false, 10_000);
     }
 
     static JourneysRun run(ScriptedEvents script) throws Exception {

@@ -3,6 +3,7 @@ package io.clickstream.analytics;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
@@ -17,6 +18,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
@@ -35,6 +37,17 @@ class UserJourneysTest {
         return JourneyHarness.create(new UserJourneys(oneValue, new KeyedAttribution(10 * SEC, 30 * SEC, LATE),
                 new KeyedConversions(5 * MIN, LATE), new ClickThenPurchase(10 * MIN, LATE),
                 new CartAbandonment(30 * MIN, LATE), new RapidPurchases(3, MIN, 1000, LATE)));
+    }
+
+    /** The operator on RocksDB, its form following the backend and the cache ({@code cachedUsers}, 0: none). */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> onRocksDb(int cachedUsers)
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.create(new UserJourneys(
+                cachedUsers, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), new KeyedConversions(5 * MIN, LATE),
+                new ClickThenPurchase(10 * MIN, LATE), new CartAbandonment(30 * MIN, LATE),
+                new RapidPurchases(3, MIN, 1000, LATE)));
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h, String id,
@@ -112,6 +125,53 @@ class UserJourneysTest {
             assertThat(after).containsExactlyInAnyOrderElementsOf(uninterrupted);
             assertThat(other.numKeyedStateEntries()).as("nothing left in either form").isZero();
             assertThat(other.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /**
+     * In RocksDB with a cache the state is the value form, its users' changes written back before each checkpoint
+     * (with a cache of one user, also as each user leaves it); without, the lists. A savepoint of either restores
+     * into either with the uninterrupted run's results.
+     */
+    @ParameterizedTest(name = "cached users {0} -> {1}")
+    @CsvSource({"100, 100", "1, 1", "0, 100", "100, 0"})
+    void inRocksDbARestoreGivesTheUninterruptedResultsWithAndWithoutTheCache(int before, int after) throws Exception {
+        List<String> uninterrupted;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = harness(true)) {
+            h.open();
+            firstHalf(h);
+            secondHalf(h);
+            uninterrupted = results(h);
+        }
+        OperatorSubtaskState snapshot;
+        List<String> all;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = onRocksDb(before)) {
+            h.open();
+            assertThat(((UserJourneys) h.getOperator()).stateIsOneValue()).isEqualTo(before > 0);
+            firstHalf(h);
+            all = new ArrayList<>(results(h));
+            h.prepareSnapshotPreBarrier(1);   // as the task does before each checkpoint
+            snapshot = h.snapshot(1, 0);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = onRocksDb(after)) {
+            h.initializeState(snapshot);
+            h.open();
+            secondHalf(h);
+            all.addAll(results(h));
+            assertThat(all).containsExactlyInAnyOrderElementsOf(uninterrupted);
+            assertThat(h.numEventTimeTimers()).isZero();
+            h.prepareSnapshotPreBarrier(2);
+            h.snapshot(2, 0);
+            KeyedStateBackend<String> backend = ((UserJourneys) h.getOperator()).getKeyedStateBackend();
+            List<String> states = new ArrayList<>(List.of(JourneyStore.LIST_NAMES));
+            states.add(JourneyStore.WINDOWS_NAME);
+            states.add(JourneyStore.VALUE_NAME);
+            for (String state : states) {
+                try (java.util.stream.Stream<String> keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+                    assertThat(keys).as("users left in %s: cleared values are written back at the checkpoint", state)
+                            .isEmpty();
+                }
+            }
         }
     }
 

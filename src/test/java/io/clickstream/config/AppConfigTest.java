@@ -306,6 +306,15 @@ class AppConfigTest {
     }
 
     @Test
+    void validateRejectsANegativeRocksDbCacheAndTakesZeroAsNoCache() {
+        assertThatThrownBy(() -> AppConfig.defaults().with("checkpoint.rocksdb-cached-users=-1").validate())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("checkpoint.rocksdb-cached-users must be 0 (no cache) or more, got -1");
+        assertThatCode(() -> AppConfig.defaults().with("checkpoint.rocksdb-cached-users=0").validate())
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void validateRejectsAZeroWindow() {
         assertThatThrownBy(() -> AppConfig.defaults().with("analytics.session-gap=0s").validate())
                 .isInstanceOf(ConfigException.class)

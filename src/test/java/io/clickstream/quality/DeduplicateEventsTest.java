@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -240,7 +241,7 @@ class DeduplicateEventsTest {
 
     @Test
     void theOperatorStoresOneValuePerUserOnTheHeap() throws Exception {
-        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON);
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON, 0);
         harness = newHarness(operator);
         harness.open();
         send("u-1", "a", 1_000);
@@ -253,7 +254,7 @@ class DeduplicateEventsTest {
 
     @Test
     void theOperatorStoresMapEntriesInRocksDb() throws Exception {
-        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON);
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON, 0);
         harness = newHarness(operator);
         harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
         harness.open();
@@ -263,5 +264,36 @@ class DeduplicateEventsTest {
 
         assertThat(((DeduplicateEvents) operator.getUserFunction()).store()).isEqualTo(IdStore.MAP_ENTRIES);
         assertThat(emittedIds()).containsExactly("a", "b");
+    }
+
+    /**
+     * In RocksDB the users' cleanup times stay on the heap between checkpoints (all of them with a cache of ten; u-1
+     * leaves a cache of one as u-2 comes); the snapshot must hold them, or u-1's next id sets a second timer.
+     */
+    @ParameterizedTest(name = "cachedUsers={0}")
+    @ValueSource(ints = {0, 1, 10})
+    void inRocksDbTheCleanupTimesAreInTheSnapshotWhateverTheCache(int cachedUsers) throws Exception {
+        harness = newHarness(DeduplicateEvents.operator(HORIZON, cachedUsers));
+        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness.open();
+        send("u-1", "a", 1_000);
+        send("u-2", "x", 1_000);
+        harness.prepareSnapshotPreBarrier(1);   // as the task does before each checkpoint
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored =
+                newHarness(DeduplicateEvents.operator(HORIZON, cachedUsers));
+        restored.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        restored.setProcessingTime(Duration.ofMinutes(5).toMillis());
+        restored.initializeState(snapshot);
+        restored.open();
+        try {
+            restored.processElement(new StreamRecord<>(event("u-1", "a", 1_000), 1_000));
+            restored.processElement(new StreamRecord<>(event("u-1", "b", 1_000), 1_000));
+            assertThat(restored.extractOutputValues()).extracting(e -> e.eventId).containsExactly("b");
+            assertThat(restored.numProcessingTimeTimers()).as("u-1's and u-2's, restored").isEqualTo(2);
+        } finally {
+            restored.close();
+        }
     }
 }
