@@ -53,6 +53,8 @@ public class UserActivity extends AbstractStreamOperator<Void>
     private final int cachedUsers;
     private transient InternalTimerService<Integer> timers;
     private transient ValueState<ActivityState> state;
+    /** The cache in front of RocksDB, when there is one (then also {@link #state}). */
+    private transient CachedValueState<ActivityState> cache;
     private transient boolean onHeap;
     private transient long timestamp;
     private transient boolean hasTimestamp;
@@ -79,7 +81,8 @@ public class UserActivity extends AbstractStreamOperator<Void>
         state = getPartitionedState(descriptor());
         onHeap = HeapAware.onHeap(getKeyedStateBackend());
         if (!onHeap && cachedUsers > 0) {
-            state = new CachedValueState<>(state, this, cachedUsers);
+            cache = new CachedValueState<>(state, this, cachedUsers);
+            state = cache;
         }
     }
 
@@ -87,8 +90,8 @@ public class UserActivity extends AbstractStreamOperator<Void>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        if (state instanceof CachedValueState) {
-            ((CachedValueState<ActivityState>) state).flush();
+        if (cache != null) {
+            cache.flush();
         }
     }
 

@@ -174,7 +174,7 @@ public class UserJourneys extends AbstractStreamOperator<Void>
 
     /**
      * A journey switched to its Flink form since the savepoint leaves its events and windows here, which nothing
-     * would read or drop (on the valueForm they would keep the user's value alive): they go, once, at the start.
+     * would read or drop (on the heap they would keep the user's value alive): they go, once, at the start.
      */
     private void forgetJourneysThatAreOff(List<String> states) throws Exception {
         boolean allOn = true;

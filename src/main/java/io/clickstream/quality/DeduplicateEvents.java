@@ -36,7 +36,9 @@ import java.util.Map;
  * state would do the same, but on the heap backend its cleanup copies a whole map on every access.)
  *
  * <p>How a user's ids are stored depends on the state backend ({@link IdStore}): on the heap, as one compact
- * value ({@link SeenEventIds}); in RocksDB, as one map entry per id. Each form takes over the other's state on the
+ * value ({@link SeenEventIds}); in RocksDB, as one map entry per id, with the recent users' ids also on the heap
+ * ({@link RecentIds}, read from the map once and written through) and their pending cleanup times cached
+ * ({@link CachedValueState}), both sized by {@code checkpoint.rocksdb-cached-users}. Each form takes over the other's state on the
  * user's first event or timer after a restore, so a savepoint of either restores into both.
  *
  * <p>Also counts events that arrive behind the watermark, and exposes how far the watermark trails the clock.
@@ -58,6 +60,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         MAP_ENTRIES;
     }
 
+    /** The ids {@link RecentIds} holds, on average per cached user: 1,000,000 ids (about 46 MB) for 10,000 users. */
+    static final int IDS_PER_CACHED_USER = 100;
+
     private final long horizon;
     /** The form, or null to follow the state backend (set when {@link #operator} opens: {@link #stateOnHeap}). */
     private IdStore store;
@@ -73,6 +78,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     /** RocksDB only: how many users' {@link #cleanupAt} stay on the heap ({@link CachedValueState}); 0: none. */
     private final int cachedUsers;
     private transient CachedValueState<Long> cache;
+    /** {@link IdStore#MAP_ENTRIES} in RocksDB: the recent users' ids on the heap, written through; else null. */
+    private transient RecentIds recent;
     /** The operator, whose current key the cache follows (null when run outside {@link #operator}). */
     private transient KeyContext keys;
     private transient Counter duplicates;
@@ -127,6 +134,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         if (store == IdStore.MAP_ENTRIES && !onHeap && cachedUsers > 0 && keys != null) {
             cache = new CachedValueState<>(cleanupAt, keys, cachedUsers);
             cleanupAt = cache;
+            recent = new RecentIds((long) cachedUsers * IDS_PER_CACHED_USER);
         }
 
         MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
@@ -188,15 +196,38 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         if (pending == null) {
             pending = takeOverValue();
         }
-        Long firstSeen = seen.get(eventId);
-        if (firstSeen != null && now < firstSeen + horizon) {
-            return false;
+        if (recent != null) {
+            if (!firstInRecent(eventId, now, ctx.getCurrentKey())) {
+                return false;
+            }
+        } else {
+            Long firstSeen = seen.get(eventId);
+            if (firstSeen != null && now < firstSeen + horizon) {
+                return false;
+            }
         }
         seen.put(eventId, now);
         if (pending == null) {
             cleanupAt.update(schedule(ctx, now + horizon));
         }
         return true;
+    }
+
+    /** {@link #firstInMap} with the user's ids on the heap: read from the map entries if they are not there yet. */
+    private boolean firstInRecent(String eventId, long now, Object user) throws Exception {
+        SeenEventIds ids = recent.get(user);
+        if (ids == null) {
+            ids = new SeenEventIds();
+            for (Map.Entry<String, Long> e : seen.entries()) {
+                ids.add(e.getKey(), e.getValue());
+            }
+            ids.orderByFirstSeen();   // entries come in key order
+            recent.put(user, ids);
+        }
+        int before = ids.size();
+        boolean first = ids.firstSighting(eventId, now, horizon);
+        recent.resized(ids.size() - before);
+        return first;
     }
 
     /** Forgets the user's expired eventIds, and schedules the next cleanup for the earliest id left. */
@@ -236,6 +267,24 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             cleanupAt.update(schedule(ctx, earliest + horizon));
         } else {
             seen.clear();   // an emptied map still holds an entry for the user
+        }
+        if (recent != null) {
+            expireRecent(ctx.getCurrentKey(), now, earliest == Long.MAX_VALUE);
+        }
+    }
+
+    /** The same expiry in the user's ids on the heap, if they are there (an expired id left there counts as absent). */
+    private void expireRecent(Object user, long now, boolean none) {
+        SeenEventIds held = recent.get(user);
+        if (held == null) {
+            return;
+        }
+        if (none) {
+            recent.remove(user);
+        } else {
+            int before = held.size();
+            held.expire(now, horizon);
+            recent.resized(held.size() - before);
         }
     }
 

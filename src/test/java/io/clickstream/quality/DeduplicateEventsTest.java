@@ -296,4 +296,35 @@ class DeduplicateEventsTest {
             restored.close();
         }
     }
+
+    /**
+     * In RocksDB a user's ids are also kept on the heap (read from its map entries once, written through): with a
+     * cache of one user (a budget of 100 ids) u-1's 150 ids leave it when u-2 comes, and u-1's repeat must be found
+     * by reading the map again; with ten, it stays; without, every id is looked up in the map.
+     */
+    @ParameterizedTest(name = "cachedUsers={0}")
+    @ValueSource(ints = {0, 1, 10})
+    void inRocksDbARepeatIsDroppedWhetherTheUsersIdsAreOnTheHeapOrNot(int cachedUsers) throws Exception {
+        harness = newHarness(DeduplicateEvents.operator(HORIZON, cachedUsers));
+        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness.open();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            send("u-1", "a" + i, 1_000);
+            expected.add("a" + i);
+        }
+        send("u-2", "x", 1_000);
+        send("u-1", "a0", 1_000);
+        send("u-1", "a149", 1_000);
+        send("u-2", "x", 1_000);
+        send("u-1", "a150", 1_000);
+        expected.addAll(List.of("x", "a150"));
+        harness.setProcessingTime(HORIZON.plusMinutes(1).toMillis());   // every id expired and cleaned up
+        send("u-1", "a0", 1_000);
+        send("u-2", "x", 1_000);
+        send("u-2", "x", 1_000);
+        expected.addAll(List.of("a0", "x"));
+
+        assertThat(emittedIds()).containsExactlyElementsOf(expected);
+    }
 }
