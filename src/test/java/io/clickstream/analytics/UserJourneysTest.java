@@ -89,16 +89,20 @@ class UserJourneysTest {
         return all;
     }
 
-    @ParameterizedTest(name = "one value: {0}")
-    @ValueSource(booleans = {true, false})
-    void eachFormTakesOverTheOthersStateFromASavepointWithTheSameResults(boolean fromOneValue) throws Exception {
-        List<String> uninterrupted;
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = harness(fromOneValue)) {
+    /** Both halves in one run, on the heap in the {@code oneValue} form. */
+    private static List<String> uninterrupted(boolean oneValue) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = harness(oneValue)) {
             h.open();
             firstHalf(h);
             secondHalf(h);
-            uninterrupted = results(h);
+            return results(h);
         }
+    }
+
+    @ParameterizedTest(name = "one value: {0}")
+    @ValueSource(booleans = {true, false})
+    void eachFormTakesOverTheOthersStateFromASavepointWithTheSameResults(boolean fromOneValue) throws Exception {
+        List<String> uninterrupted = uninterrupted(fromOneValue);
         // a3 <- a1 (attribution: b1 and b2 have no click within 30 s); u1's, u2's and u3's first five minutes;
         // a3 <- a1, b2 <- a4, b1 <- a2 (click then purchase); a5 (cart); a6, a7, b3 (rapid purchases)
         assertThat(uninterrupted).extracting(r -> r.substring(0, r.indexOf(':')))
@@ -136,13 +140,7 @@ class UserJourneysTest {
     @ParameterizedTest(name = "cached users {0} -> {1}")
     @CsvSource({"100, 100", "1, 1", "0, 100", "100, 0"})
     void inRocksDbARestoreGivesTheUninterruptedResultsWithAndWithoutTheCache(int before, int after) throws Exception {
-        List<String> uninterrupted;
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = harness(true)) {
-            h.open();
-            firstHalf(h);
-            secondHalf(h);
-            uninterrupted = results(h);
-        }
+        List<String> uninterrupted = uninterrupted(true);
         OperatorSubtaskState snapshot;
         List<String> all;
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = onRocksDb(before)) {

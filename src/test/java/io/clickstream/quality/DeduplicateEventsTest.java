@@ -46,6 +46,15 @@ class DeduplicateEventsTest {
         return new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.userId, Types.STRING);
     }
 
+    /** The operator as the job builds it, on RocksDB, with {@code cachedUsers} users' state on the heap. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> onRocksDb(int cachedUsers)
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> h =
+                newHarness(DeduplicateEvents.operator(HORIZON, cachedUsers));
+        h.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
     /** A new operator in the {@code store} form, started from {@code snapshot} with the clock at {@code now}. */
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restore(
             IdStore store, OperatorSubtaskState snapshot, Duration now) throws Exception {
@@ -273,17 +282,14 @@ class DeduplicateEventsTest {
     @ParameterizedTest(name = "cachedUsers={0}")
     @ValueSource(ints = {0, 1, 10})
     void inRocksDbTheCleanupTimesAreInTheSnapshotWhateverTheCache(int cachedUsers) throws Exception {
-        harness = newHarness(DeduplicateEvents.operator(HORIZON, cachedUsers));
-        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness = onRocksDb(cachedUsers);
         harness.open();
         send("u-1", "a", 1_000);
         send("u-2", "x", 1_000);
         harness.prepareSnapshotPreBarrier(1);   // as the task does before each checkpoint
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
-        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored =
-                newHarness(DeduplicateEvents.operator(HORIZON, cachedUsers));
-        restored.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = onRocksDb(cachedUsers);
         restored.setProcessingTime(Duration.ofMinutes(5).toMillis());
         restored.initializeState(snapshot);
         restored.open();
@@ -305,8 +311,7 @@ class DeduplicateEventsTest {
     @ParameterizedTest(name = "cachedUsers={0}")
     @ValueSource(ints = {0, 1, 10})
     void inRocksDbARepeatIsDroppedWhetherTheUsersIdsAreOnTheHeapOrNot(int cachedUsers) throws Exception {
-        harness = newHarness(DeduplicateEvents.operator(HORIZON, cachedUsers));
-        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness = onRocksDb(cachedUsers);
         harness.open();
         List<String> expected = new java.util.ArrayList<>();
         for (int i = 0; i < 150; i++) {
