@@ -3,7 +3,6 @@ package io.clickstream.event;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
@@ -14,14 +13,8 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * Flink does), so the operator asks the backend it runs on when it opens.
  */
 public interface HeapAware {
-    /**
-     * Called before {@code open}: whether the operator's keyed state is on the heap, and the operator, whose current
-     * key a {@link CachedValueState} follows.
-     */
-    void stateOnHeap(boolean onHeap, KeyContext keys);
-
-    /** Called before each checkpoint barrier: whatever a cache holds goes into the state the checkpoint takes. */
-    default void flush() throws Exception {}
+    /** Called before {@code open}: whether the operator's keyed state is on the heap. */
+    void stateOnHeap(boolean onHeap);
 
     /** Whether {@code backend} keeps keyed state on the heap (as objects), rather than serialized (RocksDB). */
     static boolean onHeap(KeyedStateBackend<?> backend) {
@@ -38,14 +31,8 @@ public interface HeapAware {
 
         @Override
         public void open() throws Exception {
-            ((HeapAware) userFunction).stateOnHeap(onHeap(getKeyedStateBackend()), this);
+            ((HeapAware) userFunction).stateOnHeap(onHeap(getKeyedStateBackend()));
             super.open();
-        }
-
-        @Override
-        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-            super.prepareSnapshotPreBarrier(checkpointId);
-            ((HeapAware) userFunction).flush();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.clickstream.quality;
 
-import io.clickstream.event.CachedValueState;
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.HeapAware;
 import io.clickstream.event.UserTimers;
@@ -14,7 +13,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
@@ -36,9 +34,9 @@ import java.util.Map;
  * state would do the same, but on the heap backend its cleanup copies a whole map on every access.)
  *
  * <p>How a user's ids are stored depends on the state backend ({@link IdStore}): on the heap, as one compact
- * value ({@link SeenEventIds}); in RocksDB, as one map entry per id, with the recent users' ids also on the heap
- * ({@link RecentIds}, read from the map once and written through) and their pending cleanup times cached
- * ({@link CachedValueState}), both sized by {@code checkpoint.rocksdb-cached-users}. Each form takes over the other's state on the
+ * value ({@link SeenEventIds}); in RocksDB, as one map entry per id, with the recent users' ids and pending
+ * cleanup times also on the heap ({@link RecentIds}: read from the state once and written through; sized by
+ * {@code checkpoint.rocksdb-cached-users}). Each form takes over the other's state on the
  * user's first event or timer after a restore, so a savepoint of either restores into both.
  *
  * <p>Also counts events that arrive behind the watermark, and exposes how far the watermark trails the clock.
@@ -70,18 +68,15 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient ValueState<SeenEventIds> ids;
     /** {@link IdStore#MAP_ENTRIES}: eventId → processing time it was first seen. */
     private transient MapState<String, Long> seen;
-    /**
-     * {@link IdStore#MAP_ENTRIES}: when this user's cleanup timer fires, if one is pending. Read on every event, so
-     * in RocksDB the recent users' values stay on the heap between checkpoints ({@link #cachedUsers}).
-     */
+    /** {@link IdStore#MAP_ENTRIES}: when this user's cleanup timer fires, if one is pending. */
     private transient ValueState<Long> cleanupAt;
-    /** RocksDB only: how many users' {@link #cleanupAt} stay on the heap ({@link CachedValueState}); 0: none. */
+    /** RocksDB only: the users whose ids {@link #recent} holds, {@value #IDS_PER_CACHED_USER} ids each on average. */
     private final int cachedUsers;
-    private transient CachedValueState<Long> cache;
-    /** {@link IdStore#MAP_ENTRIES} in RocksDB: the recent users' ids on the heap, written through; else null. */
+    /**
+     * {@link IdStore#MAP_ENTRIES} in RocksDB: the recent users' ids and pending cleanup times on the heap, written
+     * through, so an event reads nothing from RocksDB; else null.
+     */
     private transient RecentIds recent;
-    /** The operator, whose current key the cache follows (null when run outside {@link #operator}). */
-    private transient KeyContext keys;
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter distinct;
@@ -112,9 +107,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     }
 
     @Override
-    public void stateOnHeap(boolean onHeap, KeyContext keys) {
+    public void stateOnHeap(boolean onHeap) {
         this.onHeap = onHeap;
-        this.keys = keys;
         if (store == null) {
             store = onHeap ? IdStore.ONE_VALUE : IdStore.MAP_ENTRIES;
         }
@@ -131,9 +125,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         ids = getRuntimeContext().getState(new ValueStateDescriptor<>("seen-event-id-set", SeenEventIdsSerializer.INSTANCE));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
-        if (store == IdStore.MAP_ENTRIES && !onHeap && cachedUsers > 0 && keys != null) {
-            cache = new CachedValueState<>(cleanupAt, keys, cachedUsers);
-            cleanupAt = cache;
+        if (store == IdStore.MAP_ENTRIES && !onHeap && cachedUsers > 0) {
             recent = new RecentIds((long) cachedUsers * IDS_PER_CACHED_USER);
         }
 
@@ -144,13 +136,6 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         lastWatermark = Long.MIN_VALUE;
         group.gauge(MetricNames.WATERMARK_LAG_MS, () -> lastWatermark == Long.MIN_VALUE
                 ? -1L : System.currentTimeMillis() - lastWatermark);
-    }
-
-    @Override
-    public void flush() throws Exception {
-        if (cache != null) {
-            cache.flush();
-        }
     }
 
     @Override
@@ -192,19 +177,16 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     }
 
     private boolean firstInMap(String eventId, long now, Context ctx) throws Exception {
+        if (recent != null) {
+            return firstInRecent(eventId, now, ctx);
+        }
         Long pending = cleanupAt.value();
         if (pending == null) {
             pending = takeOverValue();
         }
-        if (recent != null) {
-            if (!firstInRecent(eventId, now, ctx.getCurrentKey())) {
-                return false;
-            }
-        } else {
-            Long firstSeen = seen.get(eventId);
-            if (firstSeen != null && now < firstSeen + horizon) {
-                return false;
-            }
+        Long firstSeen = seen.get(eventId);
+        if (firstSeen != null && now < firstSeen + horizon) {
+            return false;
         }
         seen.put(eventId, now);
         if (pending == null) {
@@ -213,21 +195,39 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         return true;
     }
 
-    /** {@link #firstInMap} with the user's ids on the heap: read from the map entries if they are not there yet. */
-    private boolean firstInRecent(String eventId, long now, Object user) throws Exception {
-        SeenEventIds ids = recent.get(user);
-        if (ids == null) {
-            ids = new SeenEventIds();
-            for (Map.Entry<String, Long> e : seen.entries()) {
-                ids.add(e.getKey(), e.getValue());
+    /**
+     * {@link #firstInMap} with the user's ids and pending cleanup time on the heap: read from the state once, when
+     * the user is not there; every change still written to the state at once.
+     */
+    private boolean firstInRecent(String eventId, long now, Context ctx) throws Exception {
+        Object user = ctx.getCurrentKey();
+        SeenEventIds held = recent.get(user);
+        if (held == null) {
+            Long pending = cleanupAt.value();
+            if (pending == null) {
+                pending = takeOverValue();
             }
-            ids.orderByFirstSeen();   // entries come in key order
-            recent.put(user, ids);
+            held = new SeenEventIds();
+            for (Map.Entry<String, Long> e : seen.entries()) {
+                held.add(e.getKey(), e.getValue());
+            }
+            held.orderByFirstSeen();   // entries come in key order
+            held.setCleanupAt(pending == null ? SeenEventIds.NO_CLEANUP : pending);
+            recent.put(user, held);
         }
-        int before = ids.size();
-        boolean first = ids.firstSighting(eventId, now, horizon);
-        recent.resized(ids.size() - before);
-        return first;
+        int before = held.size();
+        boolean first = held.firstSighting(eventId, now, horizon);
+        recent.resized(held.size() - before);
+        if (!first) {
+            return false;
+        }
+        seen.put(eventId, now);
+        if (held.cleanupAt() == SeenEventIds.NO_CLEANUP) {
+            long at = schedule(ctx, now + horizon);
+            cleanupAt.update(at);
+            held.setCleanupAt(at);
+        }
+        return true;
     }
 
     /** Forgets the user's expired eventIds, and schedules the next cleanup for the earliest id left. */
@@ -263,27 +263,33 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             }
         }
         cleanupAt.clear();
+        long next = SeenEventIds.NO_CLEANUP;
         if (earliest != Long.MAX_VALUE) {
-            cleanupAt.update(schedule(ctx, earliest + horizon));
+            next = schedule(ctx, earliest + horizon);
+            cleanupAt.update(next);
         } else {
             seen.clear();   // an emptied map still holds an entry for the user
         }
         if (recent != null) {
-            expireRecent(ctx.getCurrentKey(), now, earliest == Long.MAX_VALUE);
+            expireRecent(ctx.getCurrentKey(), now, next);
         }
     }
 
-    /** The same expiry in the user's ids on the heap, if they are there (an expired id left there counts as absent). */
-    private void expireRecent(Object user, long now, boolean none) {
+    /**
+     * The same expiry in the user's ids on the heap, if they are there (an expired id left there counts as absent),
+     * with the next cleanup time, or {@link SeenEventIds#NO_CLEANUP} when none are left.
+     */
+    private void expireRecent(Object user, long now, long next) {
         SeenEventIds held = recent.get(user);
         if (held == null) {
             return;
         }
-        if (none) {
+        if (next == SeenEventIds.NO_CLEANUP) {
             recent.remove(user);
         } else {
             int before = held.size();
             held.expire(now, horizon);
+            held.setCleanupAt(next);
             recent.resized(held.size() - before);
         }
     }

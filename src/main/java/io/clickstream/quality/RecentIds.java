@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The eventIds of the users the dedup saw most recently, on the heap, in front of its map entries in RocksDB: a
- * read cache, written through. A user's ids are read from its map entries once, when the user is not here (one
- * prefix scan), and each new id is still put into the map at once; so the cache never holds anything the state
- * does not, and a user may leave it, or the job restart, at any moment.
+ * The eventIds of the users the dedup saw most recently, with their pending cleanup times, on the heap, in front
+ * of its map entries in RocksDB: a read cache, written through. A user's ids are read from its map entries once,
+ * when the user is not here (one prefix scan), and each new id, and each new cleanup time, is still written to the
+ * state at once; so the cache never holds anything the state does not, needs no write-back before a checkpoint,
+ * and a user may leave it, or the job restart, at any moment.
  *
  * <p>Why: in RocksDB nearly every event's id is new, and asking the map for it is a {@code get} that finds
  * nothing: a JNI call, the key serialized, the memtable and files searched. In a profile of the full pipeline on

@@ -276,8 +276,8 @@ class DeduplicateEventsTest {
     }
 
     /**
-     * In RocksDB the users' cleanup times stay on the heap between checkpoints (all of them with a cache of ten; u-1
-     * leaves a cache of one as u-2 comes); the snapshot must hold them, or u-1's next id sets a second timer.
+     * In RocksDB the users' cleanup times are also held on the heap, and written through; the snapshot must hold
+     * them, or u-1's next id after the restore sets a second timer.
      */
     @ParameterizedTest(name = "cachedUsers={0}")
     @ValueSource(ints = {0, 1, 10})
