@@ -217,6 +217,10 @@ public final class Settings {
             "keyed state on the JVM heap (hashmap) or in RocksDB on local disk", "hashmap", "rocksdb");
     public static final Setting INCREMENTAL = define("checkpoint", "incremental", BOOLEAN, "true",
             "incremental checkpoints (RocksDB only)");
+    public static final Setting ROCKSDB_TIMERS = choice("checkpoint", "rocksdb-timers", "heap",
+            "RocksDB only, where the job sets the backend (not on MSF): where the operators' timers are kept, on the heap "
+                    + "(heap: a few per user, written to each checkpoint) or in RocksDB (rocksdb). Switching needs a savepoint "
+                    + "in canonical form, not a checkpoint", "heap", "rocksdb");
     public static final Setting CACHED_USERS = define("checkpoint", "rocksdb-cached-users", INT, "10000",
             "RocksDB only: how many users' values each per-user operator subtask keeps on the heap between checkpoints "
                     + "(its most recently seen users; changes are written to RocksDB at each checkpoint and when a user "

@@ -12,7 +12,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 
 import java.nio.file.Paths;
@@ -61,6 +63,12 @@ public final class FlinkSettings {
         // and 1g leave room for all of them (3.4x faster, docs/benchmarks.md). On MSF the service sizes memory.
         f.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, c.memorySize(Settings.MANAGED_MEMORY));
         f.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.ofMebiBytes(8));
+        // Timers on the heap: each user has a few (the dedup's cleanup, a session's end, the journeys' deadlines),
+        // and in RocksDB every registration and every firing is a JNI call into a queue of its own; they were about
+        // 15 % of the dedup's task there (docs/benchmarks.md, nineteenth round).
+        f.set(RocksDBOptions.TIMER_SERVICE_FACTORY, c.string(Settings.ROCKSDB_TIMERS).equals("heap")
+                ? EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP
+                : EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
         return f;
     }
 

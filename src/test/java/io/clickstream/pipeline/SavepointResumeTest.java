@@ -37,29 +37,58 @@ class SavepointResumeTest {
             throws Exception {
         Path expected = Pipelines.runToEnd(generator(whole));
 
-        AppConfig config = generator(split);
+        Path out = stopInTheMiddleAndResume(generator(split), generator(split));
+
+        assertTheSameOutputs(out, expected, OutputSinks.REFINED_CLICKS);
+    }
+
+    /**
+     * The timers move between RocksDB and the heap ({@code checkpoint.rocksdb-timers}) through a savepoint: the
+     * sessions, the inactivity and cart alerts, which only timers emit, are those of a run without a stop.
+     */
+    @Test
+    void onRocksDbTimersKeptInRocksDbResumeOnTheHeapFromASavepoint(@TempDir Path whole, @TempDir Path split)
+            throws Exception {
+        Path expected = Pipelines.runToEnd(generator(whole).with(Settings.STATE_BACKEND, "rocksdb"));
+
+        AppConfig rocksDb = generator(split).with(Settings.STATE_BACKEND, "rocksdb");
+        Path out = stopInTheMiddleAndResume(rocksDb.with(Settings.ROCKSDB_TIMERS, "rocksdb"),
+                rocksDb.with(Settings.ROCKSDB_TIMERS, "heap"));
+
+        assertTheSameOutputs(out, expected, OutputSinks.REFINED_CLICKS, OutputSinks.SESSIONS);
+        assertThat(OutputFiles.alertsWithoutMilestoneTimes(OutputFiles.jsonLines(out.resolve(OutputSinks.ALERTS))))
+                .anyMatch(a -> a.contains("inactive-5m")).anyMatch(a -> a.contains("CART_ABANDONED"))
+                .isEqualTo(OutputFiles.alertsWithoutMilestoneTimes(OutputFiles.jsonLines(expected.resolve(OutputSinks.ALERTS))));
+    }
+
+    /** Runs {@code before} until a third of the records are read, stops it with a savepoint, resumes with {@code after}. */
+    private static Path stopInTheMiddleAndResume(AppConfig before, AppConfig after) throws Exception {
         LiveMetrics.reset();
-        JobClient first = Pipelines.start(config, null);
+        JobClient first = Pipelines.start(before, null);
         while (LiveMetrics.sum(MetricNames.VALID) + LiveMetrics.sum(MetricNames.INVALID) < RECORDS / 3) {
             Thread.sleep(50);   // polling a live counter, not waiting for a result
         }
-        String savepoint = first.stopWithSavepoint(false, config.string(Settings.SAVEPOINT_DIR),
+        String savepoint = first.stopWithSavepoint(false, before.string(Settings.SAVEPOINT_DIR),
                 SavepointFormatType.CANONICAL).get(1, TimeUnit.MINUTES);
         first.getJobExecutionResult().get(1, TimeUnit.MINUTES);
         long readBeforeStop = LiveMetrics.sum(MetricNames.VALID) + LiveMetrics.sum(MetricNames.INVALID);
         assertThat(readBeforeStop).as("stopped in the middle").isBetween((long) RECORDS / 3, (long) RECORDS - 1);
-        int rowsBeforeStop = OutputFiles.parquetRows(split.resolve("out").resolve(OutputSinks.REFINED_CLICKS)).size();
-
-        JobClient second = Pipelines.start(config, savepoint);
-        second.getJobExecutionResult().get(2, TimeUnit.MINUTES);
-
-        Path out = split.resolve("out");
-        List<String> rows = OutputFiles.parquetRows(out.resolve(OutputSinks.REFINED_CLICKS));
+        Path out = Path.of(before.string(Settings.OUTPUT_PATH));
+        int rowsBeforeStop = OutputFiles.parquetRows(out.resolve(OutputSinks.REFINED_CLICKS)).size();
         assertThat(rowsBeforeStop).as("the first run committed its files at the savepoint").isPositive();
-        assertThat(rows).hasSameSizeAs(OutputFiles.parquetRows(expected.resolve(OutputSinks.REFINED_CLICKS)))
-                .isEqualTo(OutputFiles.parquetRows(expected.resolve(OutputSinks.REFINED_CLICKS)));
+
+        JobClient second = Pipelines.start(after, savepoint);
+        second.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+        assertThat(OutputFiles.uncommitted(out)).isEmpty();
+        return out;
+    }
+
+    private static void assertTheSameOutputs(Path out, Path expected, String... parquet) throws Exception {
+        for (String dir : parquet) {
+            List<String> want = OutputFiles.parquetRows(expected.resolve(dir));
+            assertThat(OutputFiles.parquetRows(out.resolve(dir))).as(dir).isNotEmpty().hasSameSizeAs(want).isEqualTo(want);
+        }
         assertThat(OutputFiles.deadLetterPayloads(out.resolve(OutputSinks.DLQ)))
                 .isEqualTo(OutputFiles.deadLetterPayloads(expected.resolve(OutputSinks.DLQ)));
-        assertThat(OutputFiles.uncommitted(out)).isEmpty();
     }
 }
