@@ -225,7 +225,7 @@ public final class Settings {
             "RocksDB only: how many users' values each per-user operator subtask keeps on the heap between checkpoints "
                     + "(its most recently seen users; changes are written to RocksDB at each checkpoint and when a user "
                     + "leaves the cache), and the dedup also its recent users' eventIds, up to 100 ids per cached user "
-                    + "(about 46 bytes each). 0: read and write RocksDB on every event");
+                    + "(about 46 bytes each; a user's new ids written as one block). 0: read and write RocksDB on every event");
     public static final Setting RESTART_ATTEMPTS = define("checkpoint", "restart-attempts", INT, "3",
             "restarts from the last checkpoint before the job fails with its cause");
     public static final Setting RESTART_DELAY = define("checkpoint", "restart-delay", DURATION, "2s",

@@ -3,6 +3,7 @@ package io.clickstream.event;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
@@ -13,8 +14,17 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * Flink does), so the operator asks the backend it runs on when it opens.
  */
 public interface HeapAware {
-    /** Called before {@code open}: whether the operator's keyed state is on the heap. */
-    void stateOnHeap(boolean onHeap);
+    /**
+     * Called before {@code open}: whether the operator's keyed state is on the heap, and the operator, whose current
+     * key the function may set to write another key's state (it sets it back).
+     */
+    void stateOnHeap(boolean onHeap, KeyContext keys);
+
+    /**
+     * Called on the task thread before each checkpoint barrier goes downstream and before the state is snapshotted:
+     * a function that holds changes on the heap writes them to its state here, so that the snapshot has them.
+     */
+    default void beforeBarrier() throws Exception {}
 
     /** Whether {@code backend} keeps keyed state on the heap (as objects), rather than serialized (RocksDB). */
     static boolean onHeap(KeyedStateBackend<?> backend) {
@@ -31,8 +41,14 @@ public interface HeapAware {
 
         @Override
         public void open() throws Exception {
-            ((HeapAware) userFunction).stateOnHeap(onHeap(getKeyedStateBackend()));
+            ((HeapAware) userFunction).stateOnHeap(onHeap(getKeyedStateBackend()), this);
             super.open();
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            ((HeapAware) userFunction).beforeBarrier();
         }
     }
 }

@@ -10,9 +10,11 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
@@ -34,10 +36,10 @@ import java.util.Map;
  * state would do the same, but on the heap backend its cleanup copies a whole map on every access.)
  *
  * <p>How a user's ids are stored depends on the state backend ({@link IdStore}): on the heap, as one compact
- * value ({@link SeenEventIds}); in RocksDB, as one map entry per id, with the recent users' ids and pending
- * cleanup times also on the heap ({@link RecentIds}: read from the state once and written through; sized by
- * {@code checkpoint.rocksdb-cached-users}). Each form takes over the other's state on the
- * user's first event or timer after a restore, so a savepoint of either restores into both.
+ * value ({@link SeenEventIds}); in RocksDB, as blocks of the ids seen between two checkpoints, with the recent
+ * users' ids also on the heap ({@link RecentIds}, sized by {@code checkpoint.rocksdb-cached-users}), or, with that
+ * cache off, as one map entry per id. Each form takes over the others' state on the user's first event or timer
+ * after a restore, so a savepoint of any restores into all.
  *
  * <p>Also counts events that arrive behind the watermark, and exposes how far the watermark trails the clock.
  */
@@ -54,9 +56,21 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         /**
          * A {@code MapState<eventId, first seen>}: in RocksDB a value is serialized on every access, so a user's
          * ids as one value would be rewritten whole on every event; a map entry per id costs one get and one put.
+         * RocksDB with {@code checkpoint.rocksdb-cached-users=0}.
          */
-        MAP_ENTRIES;
+        MAP_ENTRIES,
+        /**
+         * A {@code MapState<latest first seen, ids>}: the ids a user sent between two checkpoints (or before leaving
+         * the cache) as one block, with every recent user's ids on the heap ({@link RecentIds}), read from its
+         * blocks once. An event costs a lookup on the heap, a checkpoint one {@code put} per user with new ids
+         * (not one per id), and a block is removed whole once its latest id is past the horizon. RocksDB with the
+         * cache (the default).
+         */
+        BLOCKS;
     }
+
+    /** A user loaded with more blocks than this has them rewritten as one (users that often leave the cache). */
+    static final int MOST_BLOCKS = 16;
 
     /** The ids {@link RecentIds} holds, on average per cached user: 1,000,000 ids (about 46 MB) for 10,000 users. */
     static final int IDS_PER_CACHED_USER = 100;
@@ -70,13 +84,16 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient MapState<String, Long> seen;
     /** {@link IdStore#MAP_ENTRIES}: when this user's cleanup timer fires, if one is pending. */
     private transient ValueState<Long> cleanupAt;
-    /** RocksDB only: the users whose ids {@link #recent} holds, {@value #IDS_PER_CACHED_USER} ids each on average. */
+    /** {@link IdStore#BLOCKS}: the latest first-seen time in a block → the block's ids. */
+    private transient MapState<Long, SeenEventIds> blocks;
+    /** {@link IdStore#BLOCKS}: when this user's cleanup timer fires, if one is pending. */
+    private transient ValueState<Long> blocksCleanupAt;
+    /** {@link IdStore#BLOCKS}: the users whose ids {@link #recent} holds, {@value #IDS_PER_CACHED_USER} ids each on average. */
     private final int cachedUsers;
-    /**
-     * {@link IdStore#MAP_ENTRIES} in RocksDB: the recent users' ids and pending cleanup times on the heap, written
-     * through, so an event reads nothing from RocksDB; else null.
-     */
+    /** {@link IdStore#BLOCKS}: the recent users' ids and pending cleanup times on the heap; else null. */
     private transient RecentIds recent;
+    /** The operator, to write a block of a user other than the current one (leaving the cache, a checkpoint). */
+    private transient KeyContext keys;
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter distinct;
@@ -87,9 +104,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
      */
     private boolean onHeap;
 
-    /** Stores ids in the {@code store} form whatever the backend (tests of each form). */
+    /** Stores ids in the {@code store} form whatever the backend (tests of each form; blocks with 1,000 cached users). */
     public DeduplicateEvents(Duration horizon, IdStore store) {
-        this(horizon, store, 0);
+        this(horizon, store, store == IdStore.BLOCKS ? 1_000 : 0);
     }
 
     private DeduplicateEvents(Duration horizon, IdStore store, int cachedUsers) {
@@ -100,18 +117,36 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
 
     /**
      * The dedup as an operator for {@code keyBy(userId).transform(...)}: it stores ids in the form that suits the
-     * state backend it runs on (the job does not always choose the backend: Managed Service for Apache Flink does).
+     * state backend it runs on (the job does not always choose the backend: Managed Service for Apache Flink does),
+     * in RocksDB with {@code cachedUsers} users' ids on the heap (0: none, one map entry per id).
      */
     public static KeyedProcessOperator<String, ClickEvent, ClickEvent> operator(Duration horizon, int cachedUsers) {
         return new HeapAware.Operator<>(new DeduplicateEvents(horizon, null, cachedUsers));
     }
 
     @Override
-    public void stateOnHeap(boolean onHeap) {
+    public void stateOnHeap(boolean onHeap, KeyContext keys) {
         this.onHeap = onHeap;
+        this.keys = keys;
         if (store == null) {
-            store = onHeap ? IdStore.ONE_VALUE : IdStore.MAP_ENTRIES;
+            store = onHeap ? IdStore.ONE_VALUE : cachedUsers > 0 ? IdStore.BLOCKS : IdStore.MAP_ENTRIES;
         }
+    }
+
+    /** The unwritten ids of the users on the heap go into the snapshot, one block per user. */
+    @Override
+    public void beforeBarrier() throws Exception {
+        if (recent != null) {
+            recent.flush();
+        }
+    }
+
+    /** {@link IdStore#BLOCKS}: the current user's block keys in state; for tests. */
+    java.util.List<Long> blockKeys() throws Exception {
+        java.util.List<Long> keys = new java.util.ArrayList<>();
+        blocks.keys().forEach(keys::add);
+        java.util.Collections.sort(keys);
+        return keys;
     }
 
     /** The form this instance stores ids in (after open). */
@@ -125,8 +160,15 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         ids = getRuntimeContext().getState(new ValueStateDescriptor<>("seen-event-id-set", SeenEventIdsSerializer.INSTANCE));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
-        if (store == IdStore.MAP_ENTRIES && !onHeap && cachedUsers > 0) {
-            recent = new RecentIds((long) cachedUsers * IDS_PER_CACHED_USER);
+        blocks = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("seen-event-id-blocks", LongSerializer.INSTANCE, SeenEventIdsSerializer.INSTANCE));
+        blocksCleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("blocks-cleanup-at", Types.LONG));
+        if (store == IdStore.BLOCKS) {
+            if (keys == null) {
+                throw new IllegalStateException("the dedup stores blocks of ids only in its own operator: "
+                        + "use DeduplicateEvents.operator or HeapAware.Operator");
+            }
+            recent = new RecentIds((long) Math.max(1, cachedUsers) * IDS_PER_CACHED_USER, this::writeBack);
         }
 
         MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
@@ -141,8 +183,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        boolean first = store == IdStore.ONE_VALUE
-                ? firstInValue(event.eventId, now, ctx)
+        boolean first = store == IdStore.ONE_VALUE ? firstInValue(event.eventId, now, ctx)
+                : store == IdStore.BLOCKS ? firstInBlocks(event.eventId, now, ctx)
                 : firstInMap(event.eventId, now, ctx);
         if (!first) {
             duplicates.inc();
@@ -161,7 +203,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         SeenEventIds user = ids.value();
         boolean inState = user != null;
         if (user == null) {
-            user = takeOverMapEntries();
+            user = takeOverIntoValue(now);
             inState = !user.isEmpty();
         }
         if (!user.firstSighting(eventId, now, horizon)) {
@@ -177,12 +219,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     }
 
     private boolean firstInMap(String eventId, long now, Context ctx) throws Exception {
-        if (recent != null) {
-            return firstInRecent(eventId, now, ctx);
-        }
         Long pending = cleanupAt.value();
         if (pending == null) {
-            pending = takeOverValue();
+            pending = takeOverIntoMap(now);
         }
         Long firstSeen = seen.get(eventId);
         if (firstSeen != null && now < firstSeen + horizon) {
@@ -195,39 +234,106 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         return true;
     }
 
-    /**
-     * {@link #firstInMap} with the user's ids and pending cleanup time on the heap: read from the state once, when
-     * the user is not there; every change still written to the state at once.
-     */
-    private boolean firstInRecent(String eventId, long now, Context ctx) throws Exception {
-        Object user = ctx.getCurrentKey();
-        SeenEventIds held = recent.get(user);
-        if (held == null) {
-            Long pending = cleanupAt.value();
-            if (pending == null) {
-                pending = takeOverValue();
-            }
-            held = new SeenEventIds();
-            for (Map.Entry<String, Long> e : seen.entries()) {
-                held.add(e.getKey(), e.getValue());
-            }
-            held.orderByFirstSeen();   // entries come in key order
-            held.setCleanupAt(pending == null ? SeenEventIds.NO_CLEANUP : pending);
-            recent.put(user, held);
+    /** {@link IdStore#BLOCKS}: the user's ids on the heap, read from its blocks if they are not there. */
+    private boolean firstInBlocks(String eventId, long now, Context ctx) throws Exception {
+        Object key = ctx.getCurrentKey();
+        RecentIds.User user = recent.get(key);
+        if (user == null) {
+            user = readBlocks(now);
+            recent.put(key, user);
         }
+        SeenEventIds held = user.ids;
         int before = held.size();
-        boolean first = held.firstSighting(eventId, now, horizon);
-        recent.resized(held.size() - before);
-        if (!first) {
+        if (!held.firstSighting(eventId, now, horizon)) {
             return false;
         }
-        seen.put(eventId, now);
+        user.seen(eventId, now);
         if (held.cleanupAt() == SeenEventIds.NO_CLEANUP) {
             long at = schedule(ctx, now + horizon);
-            cleanupAt.update(at);
+            blocksCleanupAt.update(at);
             held.setCleanupAt(at);
         }
+        recent.resized(held.size() - before);
         return true;
+    }
+
+    /**
+     * The current user's ids within the horizon from its blocks (after taking over another form's state), with its
+     * pending cleanup time. A user with more than {@value #MOST_BLOCKS} blocks has them rewritten as one.
+     */
+    private RecentIds.User readBlocks(long now) throws Exception {
+        SeenEventIds held = new SeenEventIds();
+        Long pending = blocksCleanupAt.value();
+        if (pending == null) {
+            pending = takeOverIntoBlocks(now);
+            if (pending == null) {
+                return new RecentIds.User(held, Long.MIN_VALUE);
+            }
+        }
+        long last = Long.MIN_VALUE;
+        int n = 0;
+        for (Map.Entry<Long, SeenEventIds> block : blocks.entries()) {
+            last = Math.max(last, block.getKey());
+            n++;
+            addLive(held, block.getValue(), now);
+        }
+        held.orderByFirstSeen();
+        held.setCleanupAt(pending);
+        if (n > MOST_BLOCKS) {
+            blocks.clear();
+            last = Long.MIN_VALUE;
+            if (!held.isEmpty()) {
+                last = writeBlock(held);
+            }
+        }
+        return new RecentIds.User(held, last);
+    }
+
+    /**
+     * Adds the ids of {@code from} still within the horizon at {@code now} to {@code to}; an id in both keeps its
+     * later time (seen again after it expired). Either may be out of first-seen order afterwards.
+     */
+    private void addLive(SeenEventIds to, SeenEventIds from, long now) throws Exception {
+        from.forEach((id, firstSeen) -> {
+            if (now >= firstSeen + horizon) {
+                return;
+            }
+            Long held = to.firstSeen(id);
+            if (held == null) {
+                to.add(id, firstSeen);
+            } else if (firstSeen > held) {
+                to.firstSighting(id, firstSeen, 0);   // an expired id seen again: the later time
+            }
+        });
+    }
+
+    /** Writes {@code ids} as one block of the current user (a copy: the state keeps no object the caller changes). */
+    private long writeBlock(SeenEventIds ids) throws Exception {
+        SeenEventIds block = new SeenEventIds();
+        long[] latest = {Long.MIN_VALUE};
+        ids.forEach((id, firstSeen) -> {
+            block.add(id, firstSeen);
+            latest[0] = Math.max(latest[0], firstSeen);
+        });
+        blocks.put(latest[0], block);
+        return latest[0];
+    }
+
+    /** {@link RecentIds.WriteBack}: the user's unwritten ids as a block of that user. */
+    private void writeBack(Object user, RecentIds.User held) throws Exception {
+        Object current = keys.getCurrentKey();
+        keys.setCurrentKey(user);
+        writeUnwritten(held);
+        if (current != null) {
+            keys.setCurrentKey(current);
+        }
+    }
+
+    /** The current user's unwritten ids as a block. */
+    private void writeUnwritten(RecentIds.User held) throws Exception {
+        long key = held.nextBlock();
+        blocks.put(key, held.unwritten);   // no longer changed: the next ids go into a new block
+        held.written(key);
     }
 
     /** Forgets the user's expired eventIds, and schedules the next cleanup for the earliest id left. */
@@ -237,7 +343,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         if (store == IdStore.ONE_VALUE) {
             SeenEventIds user = ids.value();
             if (user == null) {
-                user = takeOverMapEntries();
+                user = takeOverIntoValue(now);
             }
             long earliest = user.expire(now, horizon);
             if (earliest == Long.MAX_VALUE) {
@@ -250,8 +356,12 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             ids.update(user);
             return;
         }
+        if (store == IdStore.BLOCKS) {
+            cleanUpBlocks(now, ctx);
+            return;
+        }
         if (cleanupAt.value() == null) {
-            takeOverValue();
+            takeOverIntoMap(now);
         }
         long earliest = Long.MAX_VALUE;
         for (Iterator<Map.Entry<String, Long>> it = seen.iterator(); it.hasNext(); ) {
@@ -263,74 +373,144 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             }
         }
         cleanupAt.clear();
-        long next = SeenEventIds.NO_CLEANUP;
         if (earliest != Long.MAX_VALUE) {
-            next = schedule(ctx, earliest + horizon);
-            cleanupAt.update(next);
+            cleanupAt.update(schedule(ctx, earliest + horizon));
         } else {
             seen.clear();   // an emptied map still holds an entry for the user
         }
-        if (recent != null) {
-            expireRecent(ctx.getCurrentKey(), now, next);
-        }
     }
 
     /**
-     * The same expiry in the user's ids on the heap, if they are there (an expired id left there counts as absent),
-     * with the next cleanup time, or {@link SeenEventIds#NO_CLEANUP} when none are left.
+     * {@link IdStore#BLOCKS}: removes the blocks whose latest id is past the horizon, and the expired ids on the
+     * heap. The user's unwritten ids are written first, so the next cleanup is set for everything it holds.
      */
-    private void expireRecent(Object user, long now, long next) {
-        SeenEventIds held = recent.get(user);
-        if (held == null) {
+    private void cleanUpBlocks(long now, OnTimerContext ctx) throws Exception {
+        if (blocksCleanupAt.value() == null) {
+            takeOverIntoBlocks(now);
+        }
+        Object key = ctx.getCurrentKey();
+        RecentIds.User user = recent.get(key);
+        if (user != null && user.unwritten != null) {
+            writeUnwritten(user);
+        }
+        long earliest = Long.MAX_VALUE;
+        for (Iterator<Long> it = blocks.keys().iterator(); it.hasNext(); ) {
+            long latest = it.next();
+            if (now >= latest + horizon) {
+                it.remove();
+            } else {
+                earliest = Math.min(earliest, latest);
+            }
+        }
+        if (earliest == Long.MAX_VALUE) {
+            blocks.clear();   // an emptied map still holds an entry for the user
+            blocksCleanupAt.clear();
+            recent.remove(key);
             return;
         }
-        if (next == SeenEventIds.NO_CLEANUP) {
-            recent.remove(user);
-        } else {
-            int before = held.size();
-            held.expire(now, horizon);
-            held.setCleanupAt(next);
-            recent.resized(held.size() - before);
+        long next = schedule(ctx, earliest + horizon);
+        blocksCleanupAt.update(next);
+        if (user != null) {
+            int before = user.ids.size();
+            user.ids.expire(now, horizon);
+            user.ids.setCleanupAt(next);
+            recent.resized(user.ids.size() - before);
         }
     }
 
     /**
-     * {@link IdStore#ONE_VALUE} after a restore of map entries: moves them into a value (and their pending timer
-     * with them). Returns an empty value for a user without any.
+     * {@link IdStore#ONE_VALUE} after a restore of another form: moves the user's map entries or blocks into a
+     * value (and their pending timer with them). Returns an empty value for a user without any.
      */
-    private SeenEventIds takeOverMapEntries() throws Exception {
+    private SeenEventIds takeOverIntoValue(long now) throws Exception {
         SeenEventIds user = new SeenEventIds();
-        Long pending = cleanupAt.value();
+        Long pending = takeOverMapEntries(user, now);
+        Long fromBlocks = takeOverBlocks(user, now);
+        pending = pending != null ? pending : fromBlocks;
         if (pending == null) {
             return user;
         }
-        for (Map.Entry<String, Long> e : seen.entries()) {
-            user.add(e.getKey(), e.getValue());
-        }
-        user.orderByFirstSeen();   // entries come in hash order
+        user.orderByFirstSeen();
         user.setCleanupAt(pending);
-        seen.clear();
-        cleanupAt.clear();
         ids.update(user);
         return user;
     }
 
     /**
-     * {@link IdStore#MAP_ENTRIES} after a restore of values: moves the user's value into map entries. Returns the
-     * pending cleanup time it carried, or null for a user without one.
+     * {@link IdStore#MAP_ENTRIES} after a restore of another form: moves the user's value or blocks into map
+     * entries. Returns the pending cleanup time they carried, or null for a user without one.
      */
-    private Long takeOverValue() throws Exception {
+    private Long takeOverIntoMap(long now) throws Exception {
+        SeenEventIds user = new SeenEventIds();
+        Long pending = takeOverValue(user, now);
+        Long fromBlocks = takeOverBlocks(user, now);
+        pending = pending != null ? pending : fromBlocks;
+        if (pending == null) {
+            return null;
+        }
+        user.forEach(seen::put);
+        cleanupAt.update(pending);
+        return pending;
+    }
+
+    /**
+     * {@link IdStore#BLOCKS} after a restore of another form: moves the user's value or map entries into one block.
+     * Returns the pending cleanup time they carried, or null for a user without one.
+     */
+    private Long takeOverIntoBlocks(long now) throws Exception {
+        SeenEventIds user = new SeenEventIds();
+        Long pending = takeOverValue(user, now);
+        Long fromMap = takeOverMapEntries(user, now);
+        pending = pending != null ? pending : fromMap;
+        if (pending == null) {
+            return null;
+        }
+        if (!user.isEmpty()) {
+            writeBlock(user);
+        }
+        blocksCleanupAt.update(pending);
+        return pending;
+    }
+
+    /** Moves the user's value ({@link IdStore#ONE_VALUE}) into {@code to}; its pending cleanup time, or null. */
+    private Long takeOverValue(SeenEventIds to, long now) throws Exception {
         SeenEventIds user = ids.value();
         if (user == null) {
             return null;
         }
-        user.forEach(seen::put);
+        addLive(to, user, now);
         ids.clear();
-        if (user.isEmpty() || user.cleanupAt() == SeenEventIds.NO_CLEANUP) {
+        return user.cleanupAt() == SeenEventIds.NO_CLEANUP ? null : user.cleanupAt();
+    }
+
+    /** Moves the user's map entries ({@link IdStore#MAP_ENTRIES}) into {@code to}; their pending cleanup time, or null. */
+    private Long takeOverMapEntries(SeenEventIds to, long now) throws Exception {
+        Long pending = cleanupAt.value();
+        if (pending == null) {
             return null;
         }
-        cleanupAt.update(user.cleanupAt());
-        return user.cleanupAt();
+        for (Map.Entry<String, Long> e : seen.entries()) {
+            if (now < e.getValue() + horizon && to.firstSeen(e.getKey()) == null) {
+                to.add(e.getKey(), e.getValue());
+            }
+        }
+        seen.clear();
+        cleanupAt.clear();
+        return pending;
+    }
+
+    /** Moves the user's blocks ({@link IdStore#BLOCKS}) into {@code to}; their pending cleanup time, or null. */
+    private Long takeOverBlocks(SeenEventIds to, long now) throws Exception {
+        Long pending = blocksCleanupAt.value();
+        if (pending == null) {
+            return null;
+        }
+        for (SeenEventIds block : blocks.values()) {
+            addLive(to, block, now);
+        }
+        blocks.clear();
+        blocksCleanupAt.clear();
+        return pending;
     }
 
     /**

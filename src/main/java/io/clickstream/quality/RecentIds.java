@@ -6,63 +6,125 @@ import java.util.Map;
 
 /**
  * The eventIds of the users the dedup saw most recently, with their pending cleanup times, on the heap, in front
- * of its map entries in RocksDB: a read cache, written through. A user's ids are read from its map entries once,
- * when the user is not here (one prefix scan), and each new id, and each new cleanup time, is still written to the
- * state at once; so the cache never holds anything the state does not, needs no write-back before a checkpoint,
- * and a user may leave it, or the job restart, at any moment.
+ * of its blocks of ids in RocksDB ({@link DeduplicateEvents.IdStore#BLOCKS}). A user's ids are read from its blocks
+ * once, when the user is not here; the ids seen since then are gathered ({@link User#unwritten}) and written as one
+ * block before the next checkpoint ({@link #flush}), or when the user leaves.
  *
- * <p>Why: in RocksDB nearly every event's id is new, and asking the map for it is a {@code get} that finds
- * nothing: a JNI call, the key serialized, the memtable and files searched. In a profile of the full pipeline on
- * RocksDB with the per-user values already cached ({@code CachedValueState}) those lookups were the largest single
- * cost, about a quarter of the dedup's task. Here a lookup of a cached user's id is a probe of its
- * {@link SeenEventIds}.
+ * <p>Why: in RocksDB nearly every event's id is new. Asking RocksDB for it is a {@code get} that finds nothing,
+ * and storing it a {@code put}: JNI calls, the key serialized, the memtable searched and written, and later flushed
+ * and compacted. In the profiles of the full pipeline on RocksDB the lookups were about a quarter of the dedup's
+ * task, and with them answered here the puts were a fifth; a checkpoint now writes one block per user that sent
+ * new ids, not one entry per id (docs/benchmarks.md, nineteenth round).
  *
  * <p>Bounded by ids, not users: a busy user can hold thousands of ids within an hour's horizon. Past the budget, the
- * least recently used users go (never the last one added).
+ * least recently used users go (never the last one added), their unwritten ids written first.
  */
 final class RecentIds {
+    /** Writes a user's {@link User#unwritten} ids as a block (setting the current key to the user's). */
+    @FunctionalInterface
+    interface WriteBack {
+        void write(Object user, User held) throws Exception;
+    }
+
+    /** One user's ids on the heap. */
+    static final class User {
+        /** Every id within the horizon, in first-seen order, with the pending cleanup time. */
+        final SeenEventIds ids;
+        /** The ids seen since the user's blocks were read or last written, or null if none. */
+        SeenEventIds unwritten;
+        /** The latest first-seen time in {@link #unwritten}. */
+        long unwrittenLatest = Long.MIN_VALUE;
+        /** The key of the user's latest block in state, or {@link Long#MIN_VALUE} if it has none. */
+        long lastBlock;
+
+        User(SeenEventIds ids, long lastBlock) {
+            this.ids = ids;
+            this.lastBlock = lastBlock;
+        }
+
+        /** Notes an id just added to {@link #ids}, to be written with the next block. */
+        void seen(String id, long at) {
+            if (unwritten == null) {
+                unwritten = new SeenEventIds();
+            }
+            unwritten.add(id, at);
+            unwrittenLatest = Math.max(unwrittenLatest, at);
+        }
+
+        /**
+         * The key of the next block: the latest first-seen time in it (a block is removed once that is past the
+         * horizon), or one more than the last block's if the clock has not moved on, so no block replaces another.
+         */
+        long nextBlock() {
+            return lastBlock == Long.MIN_VALUE ? unwrittenLatest : Math.max(unwrittenLatest, lastBlock + 1);
+        }
+
+        /** The unwritten ids were written as block {@code key}. */
+        void written(long key) {
+            lastBlock = key;
+            unwritten = null;
+            unwrittenLatest = Long.MIN_VALUE;
+        }
+    }
+
     private final long budget;
+    private final WriteBack writeBack;
     private long held;
     /** In access order: the first user is the least recently used. */
-    private final LinkedHashMap<Object, SeenEventIds> users = new LinkedHashMap<>(1024, 0.75f, true);
+    private final LinkedHashMap<Object, User> users = new LinkedHashMap<>(1024, 0.75f, true);
 
     /** {@code budget}: the most ids held in all, at least 1. */
-    RecentIds(long budget) {
+    RecentIds(long budget, WriteBack writeBack) {
         if (budget < 1) {
             throw new IllegalArgumentException("a budget of " + budget + " ids: give at least 1, or no cache");
         }
         this.budget = budget;
+        this.writeBack = writeBack;
     }
 
     /** The user's ids, or null if they are not here. */
-    SeenEventIds get(Object user) {
+    User get(Object user) {
         return users.get(user);
     }
 
-    /** Holds {@code ids} as the user's (read from its map entries). */
-    void put(Object user, SeenEventIds ids) {
-        SeenEventIds before = users.put(user, ids);
-        held += ids.size() - (before == null ? 0 : before.size());
+    /** Holds {@code ids} as the user's (read from its blocks). */
+    void put(Object user, User ids) throws Exception {
+        User before = users.put(user, ids);
+        held += ids.ids.size() - (before == null ? 0 : before.ids.size());
         trim();
     }
 
     /** A held user's ids changed in number by {@code delta} (an id added, or ids expired). */
-    void resized(int delta) {
+    void resized(int delta) throws Exception {
         held += delta;
         trim();
     }
 
+    /** Forgets the user (whose ids are all written, or expired). */
     void remove(Object user) {
-        SeenEventIds ids = users.remove(user);
+        User ids = users.remove(user);
         if (ids != null) {
-            held -= ids.size();
+            held -= ids.ids.size();
         }
     }
 
-    private void trim() {
-        Iterator<Map.Entry<Object, SeenEventIds>> eldest = users.entrySet().iterator();
+    /** Writes every user's unwritten ids; the users stay. Before every checkpoint. */
+    void flush() throws Exception {
+        for (Map.Entry<Object, User> e : users.entrySet()) {
+            if (e.getValue().unwritten != null) {
+                writeBack.write(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void trim() throws Exception {
+        Iterator<Map.Entry<Object, User>> eldest = users.entrySet().iterator();
         while (held > budget && users.size() > 1) {
-            held -= eldest.next().getValue().size();
+            Map.Entry<Object, User> out = eldest.next();
+            if (out.getValue().unwritten != null) {
+                writeBack.write(out.getKey(), out.getValue());
+            }
+            held -= out.getValue().ids.size();
             eldest.remove();
         }
     }

@@ -2,6 +2,7 @@ package io.clickstream.quality;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
+import io.clickstream.event.HeapAware;
 import io.clickstream.event.UserTimers;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -14,18 +15,22 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dedup operator (keyed by user) with a controlled processing-time clock and explicit watermarks, in each of
- * its two forms of state ({@link IdStore}); the harness's state is on the heap whichever form is forced.
+ * its forms of state ({@link IdStore}); the harness's state is on the heap whichever form is forced, unless a test
+ * puts it in RocksDB.
  */
 class DeduplicateEventsTest {
     private static final Duration HORIZON = Duration.ofMinutes(10);
@@ -38,7 +43,7 @@ class DeduplicateEventsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> newHarness(IdStore store)
             throws Exception {
-        return newHarness(new KeyedProcessOperator<>(new DeduplicateEvents(HORIZON, store)));
+        return newHarness(new HeapAware.Operator<>(new DeduplicateEvents(HORIZON, store)));
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> newHarness(
@@ -153,10 +158,12 @@ class DeduplicateEventsTest {
         send("u-1", "c", 1_000);
         harness.setProcessingTime(Duration.ofMinutes(12).toMillis());  // a, b and x expired and cleaned up, c not
 
-        // What is left: u-1's ids (c) and its next cleanup time (in the map form a second state); nothing of u-2.
+        // What is left: u-1's ids (c) and its next cleanup time (in the map and block forms a second state);
+        // nothing of u-2.
         int entries = store == IdStore.ONE_VALUE ? 1 : 2;
         assertThat(harness.numKeyedStateEntries()).isEqualTo(entries);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.prepareSnapshotPreBarrier(1);   // as the task does before each checkpoint
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
         KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored =
@@ -189,6 +196,7 @@ class DeduplicateEventsTest {
         long u2 = UserTimers.roundUp(HORIZON.toMillis(), step, "u-2");
         assertThat(u1).isNotEqualTo(u2);
         int perUser = store == IdStore.ONE_VALUE ? 1 : 2;
+        harness.prepareSnapshotPreBarrier(1);   // the block form writes its ids before a checkpoint
 
         harness.setProcessingTime(Math.min(u1, u2) - 1);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2 * perUser);
@@ -210,20 +218,25 @@ class DeduplicateEventsTest {
         assertThat(emittedIds()).containsExactly("late", "on-time");
     }
 
+    static Stream<Arguments> otherForms() {
+        return Stream.of(IdStore.values()).flatMap(from -> Stream.of(IdStore.values()).filter(to -> to != from)
+                .map(to -> Arguments.of(from, to)));
+    }
+
     /**
-     * A savepoint of one form restores into the other (a change of state backend, or the upgrade from the map
-     * form): each user's ids, first-seen times and pending cleanup move over on its first event or timer.
+     * A savepoint of one form restores into each other (a change of state backend or of the RocksDB cache, or an
+     * upgrade): each user's ids, first-seen times and pending cleanup move over on its first event or timer.
      */
-    @ParameterizedTest
-    @EnumSource(IdStore.class)
-    void eachFormTakesOverTheOthersState(IdStore from) throws Exception {
-        IdStore to = from == IdStore.ONE_VALUE ? IdStore.MAP_ENTRIES : IdStore.ONE_VALUE;
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("otherForms")
+    void eachFormTakesOverTheOthersState(IdStore from, IdStore to) throws Exception {
         open(from);
         harness.setProcessingTime(0);
         send("u-1", "a", 1_000);
         send("u-2", "x", 1_000);
         harness.setProcessingTime(Duration.ofMinutes(5).toMillis());
         send("u-1", "b", 1_000);
+        harness.prepareSnapshotPreBarrier(1);
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
         KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored =
@@ -273,6 +286,73 @@ class DeduplicateEventsTest {
 
         assertThat(((DeduplicateEvents) operator.getUserFunction()).store()).isEqualTo(IdStore.MAP_ENTRIES);
         assertThat(emittedIds()).containsExactly("a", "b");
+    }
+
+    /**
+     * With the cache (the default) the operator on RocksDB writes a user's new ids as one block before each
+     * checkpoint, not an entry per id; a block is removed once its latest id is past the horizon.
+     */
+    @Test
+    void inRocksDbWithTheCacheACheckpointWritesOneBlockPerUserWithNewIds() throws Exception {
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON, 10);
+        DeduplicateEvents dedup = (DeduplicateEvents) operator.getUserFunction();
+        harness = newHarness(operator);
+        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness.open();
+        harness.setProcessingTime(1_000);
+        send("u-1", "a", 1_000);
+        send("u-1", "b", 1_000);
+        send("u-1", "a", 1_000);
+        harness.setProcessingTime(2_000);
+        send("u-1", "c", 1_000);
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.blockKeys()).as("nothing written before a checkpoint").isEmpty();
+
+        harness.prepareSnapshotPreBarrier(1);
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.blockKeys()).as("a, b, c in one block, keyed by the latest first-seen").containsExactly(2_000L);
+        harness.prepareSnapshotPreBarrier(2);
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.blockKeys()).as("no new ids, no new block").containsExactly(2_000L);
+
+        harness.setProcessingTime(60_000);
+        send("u-1", "d", 1_000);
+        harness.prepareSnapshotPreBarrier(3);
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.blockKeys()).containsExactly(2_000L, 60_000L);
+
+        harness.setProcessingTime(HORIZON.toMillis() + 30_000);   // the first block's cleanup ran; d is live
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.blockKeys()).containsExactly(60_000L);
+        send("u-1", "a", 1_000);
+        send("u-1", "d", 1_000);
+        assertThat(emittedIds()).containsExactly("a", "b", "c", "d", "a");
+    }
+
+    /**
+     * A user that keeps leaving the cache writes a small block each time; once it has more than
+     * {@value DeduplicateEvents#MOST_BLOCKS}, reading them rewrites them as one, and every id is still a repeat.
+     */
+    @Test
+    void inRocksDbAUsersManySmallBlocksAreRewrittenAsOne() throws Exception {
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON, 1);
+        DeduplicateEvents dedup = (DeduplicateEvents) operator.getUserFunction();
+        harness = newHarness(operator);
+        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness.open();
+        for (int i = 0; i < 120; i++) {   // u-2's 101 ids push u-1 out of a budget of 100, and back
+            send("u-1", "a" + i, 1_000);
+            for (int k = 0; k < 101; k++) {
+                send("u-2", "x" + k, 1_000);
+            }
+            operator.setCurrentKey("u-1");
+            assertThat(dedup.blockKeys()).hasSizeLessThanOrEqualTo(DeduplicateEvents.MOST_BLOCKS + 1);
+        }
+        for (int i = 0; i < 120; i++) {
+            send("u-1", "a" + i, 1_000);
+        }
+        assertThat(harness.extractOutputValues()).filteredOn(e -> e.userId.equals("u-1")).hasSize(120);
+        assertThat(harness.extractOutputValues()).filteredOn(e -> e.userId.equals("u-2")).hasSize(101);
     }
 
     /**

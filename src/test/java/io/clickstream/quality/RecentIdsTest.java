@@ -2,23 +2,35 @@ package io.clickstream.quality;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RecentIdsTest {
     private static final long HORIZON = 60_000;
+    /** The users whose unwritten ids were written, in order, with how many ids each. */
+    private final List<String> written = new ArrayList<>();
 
-    private static SeenEventIds ids(String... ids) {
+    private RecentIds recent(long budget) {
+        return new RecentIds(budget, (user, held) -> {
+            written.add(user + ":" + held.unwritten.size());
+            held.written(held.nextBlock());
+        });
+    }
+
+    private static RecentIds.User ids(String... ids) {
         SeenEventIds s = new SeenEventIds();
         for (String id : ids) {
             s.firstSighting(id, 0, HORIZON);
         }
-        return s;
+        return new RecentIds.User(s, Long.MIN_VALUE);
     }
 
     @Test
-    void beyondItsBudgetOfIdsTheLeastRecentlyUsedUsersLeaveButNeverTheLastOne() {
-        RecentIds recent = new RecentIds(4);
+    void beyondItsBudgetOfIdsTheLeastRecentlyUsedUsersLeaveButNeverTheLastOne() throws Exception {
+        RecentIds recent = recent(4);
         recent.put("u1", ids("a", "b"));
         recent.put("u2", ids("c"));
         recent.get("u1");                       // u2 is now the least recently used
@@ -32,14 +44,15 @@ class RecentIdsTest {
         assertThat(recent.users()).isEqualTo(1);
         assertThat(recent.get("u4")).isNotNull();
         assertThat(recent.held()).isEqualTo(5);
+        assertThat(written).as("nobody had unwritten ids").isEmpty();
     }
 
     @Test
-    void itCountsTheIdsAUserGainsAndLoses() {
-        RecentIds recent = new RecentIds(10);
-        SeenEventIds u1 = ids("a");
+    void itCountsTheIdsAUserGainsAndLoses() throws Exception {
+        RecentIds recent = recent(10);
+        RecentIds.User u1 = ids("a");
         recent.put("u1", u1);
-        u1.firstSighting("b", 1, HORIZON);
+        u1.ids.firstSighting("b", 1, HORIZON);
         recent.resized(1);
         assertThat(recent.held()).isEqualTo(2);
 
@@ -51,8 +64,55 @@ class RecentIdsTest {
     }
 
     @Test
+    void aUserLeavingWithUnwrittenIdsHasThemWrittenFirst() throws Exception {
+        RecentIds recent = recent(3);
+        RecentIds.User u1 = ids("a");
+        recent.put("u1", u1);
+        u1.ids.firstSighting("b", 5, HORIZON);
+        u1.seen("b", 5);
+        recent.resized(1);
+        recent.put("u2", ids("c", "d"));   // 4 ids: u1 leaves
+
+        assertThat(written).containsExactly("u1:1");
+        assertThat(u1.lastBlock).isEqualTo(5);
+        assertThat(u1.unwritten).isNull();
+    }
+
+    @Test
+    void aFlushWritesEachUserWithUnwrittenIdsOnceAndKeepsThem() throws Exception {
+        RecentIds recent = recent(100);
+        RecentIds.User u1 = ids();
+        RecentIds.User u2 = ids();
+        RecentIds.User u3 = ids();
+        recent.put("u1", u1);
+        recent.put("u2", u2);
+        recent.put("u3", u3);
+        u1.seen("a", 7);
+        u1.seen("b", 7);
+        u3.seen("c", 9);
+
+        recent.flush();
+        recent.flush();
+
+        assertThat(written).containsExactly("u1:2", "u3:1");
+        assertThat(recent.users()).isEqualTo(3);
+    }
+
+    @Test
+    void aBlockNeverTakesTheKeyOfTheUsersBlockBefore() {
+        RecentIds.User u = ids();
+        u.seen("a", 100);
+        u.written(u.nextBlock());
+        u.seen("b", 100);   // the same millisecond
+        assertThat(u.nextBlock()).isEqualTo(101);
+        u.written(u.nextBlock());
+        u.seen("c", 500);
+        assertThat(u.nextBlock()).isEqualTo(500);
+    }
+
+    @Test
     void aBudgetOfNoIdsIsRefusedWithWhatToDoInstead() {
-        assertThatThrownBy(() -> new RecentIds(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new RecentIds(0, (user, held) -> { })).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a budget of 0 ids: give at least 1, or no cache");
     }
 }
