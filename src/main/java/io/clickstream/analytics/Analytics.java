@@ -114,7 +114,7 @@ public final class Analytics {
 
     public static SingleOutputStreamOperator<Alert> highSpendSliced(KeyedStream<ClickEvent, String> purchases, AnalyticsSettings s) {
         return purchases
-                .process(new SlicedHighSpendDetector(s, LATE_SPEND))
+                .transform("High spend (sliced)", TypeInformation.of(Alert.class), SlicedHighSpendDetector.operator(s, LATE_SPEND))
                 .uid(HIGH_SPEND_UID).name("High spend (sliced)");
     }
 

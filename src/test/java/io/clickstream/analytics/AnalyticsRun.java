@@ -27,6 +27,14 @@ final class AnalyticsRun {
                 true, Duration.ofDays(7), 3, 10_000);
     }
 
+    /** The defaults with {@code cachedUsers} users' values on the heap in front of RocksDB. */
+    static AnalyticsSettings withCachedUsers(int cachedUsers) {
+        AnalyticsSettings d = defaults();
+        return new AnalyticsSettings(d.allowedLateness, d.pageviewsWindow, d.highSpendThreshold, d.highSpendWindow,
+                d.highSpendSlide, d.naiveHighSpend, d.sessionGap, d.sessionGapAfterPurchase, d.sessionWindows,
+                d.inactivityTimeout, d.inactivityInEventTime, d.spendTtl, d.purchaseMilestone, cachedUsers);
+    }
+
     static AnalyticsSettings naive() {
         AnalyticsSettings d = defaults();
         return new AnalyticsSettings(d.allowedLateness, d.pageviewsWindow, d.highSpendThreshold, d.highSpendWindow,

@@ -16,7 +16,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -81,6 +84,38 @@ class SlicedHighSpendDetectorTest {
 
         assertThat(restoreAndFinish(snapshot, Long.MIN_VALUE, List.of(purchase("u1", T0 + 70 * SEC, 500))))
                 .containsExactlyElementsOf(SPENT_1100_IN_FOUR_WINDOWS);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> onRocksDb(int cachedUsers)
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                SlicedHighSpendDetector.operator(AnalyticsRun.withCachedUsers(cachedUsers), LATE), e -> e.userId, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    /**
+     * On RocksDB with the users' values on the heap, a checkpoint holds what the cache held before its barrier (with
+     * one user cached, u2 pushes u1 out, which writes u1 back): the restored detector adds up u1's slices.
+     */
+    @ParameterizedTest(name = "cachedUsers={0}")
+    @ValueSource(ints = {1, 100})
+    void onRocksDbTheCachedUsersSlicesAreInTheCheckpoint(int cachedUsers) throws Exception {
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = onRocksDb(cachedUsers)) {
+            h.open();
+            h.processElement(purchase("u1", T0 + 10 * SEC, 600));
+            h.processElement(purchase("u2", T0 + 11 * SEC, 5));
+            h.prepareSnapshotPreBarrier(1);   // as the task does before each checkpoint
+            snapshot = h.snapshot(1, 1);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Alert> h = onRocksDb(cachedUsers)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(purchase("u1", T0 + 70 * SEC, 500));
+            h.processWatermark(T0 + 60 * MIN);
+            assertThat(h.extractOutputValues()).containsExactlyElementsOf(SPENT_1100_IN_FOUR_WINDOWS);
+        }
     }
 
     @Test
