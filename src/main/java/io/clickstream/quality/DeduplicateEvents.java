@@ -19,7 +19,10 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -142,10 +145,10 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     }
 
     /** {@link IdStore#BLOCKS}: the current user's block keys in state; for tests. */
-    java.util.List<Long> blockKeys() throws Exception {
-        java.util.List<Long> keys = new java.util.ArrayList<>();
+    List<Long> blockKeys() throws Exception {
+        List<Long> keys = new ArrayList<>();
         blocks.keys().forEach(keys::add);
-        java.util.Collections.sort(keys);
+        Collections.sort(keys);
         return keys;
     }
 
