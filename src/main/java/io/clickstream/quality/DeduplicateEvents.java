@@ -427,9 +427,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
      */
     private SeenEventIds takeOverIntoValue(long now) throws Exception {
         SeenEventIds user = new SeenEventIds();
-        Long pending = takeOverMapEntries(user, now);
-        Long fromBlocks = takeOverBlocks(user, now);
-        pending = pending != null ? pending : fromBlocks;
+        Long pending = takeOverOtherForms(user, now);
         if (pending == null) {
             return user;
         }
@@ -445,9 +443,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
      */
     private Long takeOverIntoMap(long now) throws Exception {
         SeenEventIds user = new SeenEventIds();
-        Long pending = takeOverValue(user, now);
-        Long fromBlocks = takeOverBlocks(user, now);
-        pending = pending != null ? pending : fromBlocks;
+        Long pending = takeOverOtherForms(user, now);
         if (pending == null) {
             return null;
         }
@@ -462,9 +458,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
      */
     private Long takeOverIntoBlocks(long now) throws Exception {
         SeenEventIds user = new SeenEventIds();
-        Long pending = takeOverValue(user, now);
-        Long fromMap = takeOverMapEntries(user, now);
-        pending = pending != null ? pending : fromMap;
+        Long pending = takeOverOtherForms(user, now);
         if (pending == null) {
             return null;
         }
@@ -473,6 +467,17 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         }
         blocksCleanupAt.update(pending);
         return pending;
+    }
+
+    /**
+     * Moves the user's ids kept in the two forms other than {@link #store} into {@code to} (their ids still within
+     * the horizon); returns the pending cleanup time they carried, or null if neither held any.
+     */
+    private Long takeOverOtherForms(SeenEventIds to, long now) throws Exception {
+        Long fromValue = store == IdStore.ONE_VALUE ? null : takeOverValue(to, now);
+        Long fromMap = store == IdStore.MAP_ENTRIES ? null : takeOverMapEntries(to, now);
+        Long fromBlocks = store == IdStore.BLOCKS ? null : takeOverBlocks(to, now);
+        return fromValue != null ? fromValue : fromMap != null ? fromMap : fromBlocks;
     }
 
     /** Moves the user's value ({@link IdStore#ONE_VALUE}) into {@code to}; its pending cleanup time, or null. */

@@ -60,6 +60,15 @@ class DeduplicateEventsTest {
         return h;
     }
 
+    /** Opens {@link #harness} on the operator as the job builds it, on RocksDB; returns the operator. */
+    private KeyedProcessOperator<String, ClickEvent, ClickEvent> openOnRocksDb(int cachedUsers) throws Exception {
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON, cachedUsers);
+        harness = newHarness(operator);
+        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness.open();
+        return operator;
+    }
+
     /** A new operator in the {@code store} form, started from {@code snapshot} with the clock at {@code now}. */
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restore(
             IdStore store, OperatorSubtaskState snapshot, Duration now) throws Exception {
@@ -294,11 +303,8 @@ class DeduplicateEventsTest {
      */
     @Test
     void inRocksDbWithTheCacheACheckpointWritesOneBlockPerUserWithNewIds() throws Exception {
-        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON, 10);
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = openOnRocksDb(10);
         DeduplicateEvents dedup = (DeduplicateEvents) operator.getUserFunction();
-        harness = newHarness(operator);
-        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
-        harness.open();
         harness.setProcessingTime(1_000);
         send("u-1", "a", 1_000);
         send("u-1", "b", 1_000);
@@ -335,11 +341,8 @@ class DeduplicateEventsTest {
      */
     @Test
     void inRocksDbAUsersManySmallBlocksAreRewrittenAsOne() throws Exception {
-        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = DeduplicateEvents.operator(HORIZON, 1);
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = openOnRocksDb(1);
         DeduplicateEvents dedup = (DeduplicateEvents) operator.getUserFunction();
-        harness = newHarness(operator);
-        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
-        harness.open();
         for (int i = 0; i < 120; i++) {   // u-2's 101 ids push u-1 out of a budget of 100, and back
             send("u-1", "a" + i, 1_000);
             for (int k = 0; k < 101; k++) {
