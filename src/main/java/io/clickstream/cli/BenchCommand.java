@@ -47,7 +47,7 @@ public class BenchCommand implements Callable<Integer> {
     boolean fullOnly;
 
     @Option(names = "--repeat", paramLabel = "N",
-            description = "How many times the full pipeline on heap is measured; the report gives the median (default 3).")
+            description = "How many times the full pipeline is measured, on heap and on RocksDB; the report gives each one's median (default 3).")
     int repeat = 3;
 
     @Option(names = "--work", paramLabel = "DIR", description = "Where outputs and checkpoints go (default target/bench).")
