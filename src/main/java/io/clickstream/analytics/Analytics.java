@@ -20,7 +20,7 @@ import org.apache.flink.util.OutputTag;
  * The analytics of seed sections 2, 3 and 10 on the valid, deduplicated events in event time:
  *
  * <pre>
- *   events ─┬─ views ─▶ keyBy url ─▶ tumbling 1 min (+lateness) ──────────▶ pageviews_1m
+ *   events ─┬─ views counted ─▶ keyBy url ─▶ tumbling 1 min (+lateness) ──▶ pageviews_1m
  *           ├─ purchases ─▶ keyBy user ─┬─ sliding 5 min / 1 min spend ─▶ HIGH_SPEND_5M ─┐
  *           │                           ├─ running spend (TTL) ────────▶ user_spend      ├─▶ alerts
  *           │                           └─ global window, count N ─────▶ PURCHASE_MILESTONE
@@ -31,6 +31,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class Analytics {
     public static final String PAGEVIEWS_UID = "pageviews-per-url";
+    public static final String PRE_COUNT_VIEWS_UID = "pre-count-views";
     public static final String HIGH_SPEND_UID = "high-spend-detector";
     public static final String HIGH_SPEND_NAIVE_UID = "high-spend-detector-naive";
     /** Sessions and inactivity ({@link UserActivity}). */
@@ -39,7 +40,7 @@ public final class Analytics {
     public static final String RUNNING_SPEND_UID = "running-spend-per-user";
     public static final String MILESTONES_UID = "purchase-milestones";
 
-    static final OutputTag<ClickEvent> LATE_PAGEVIEWS = new OutputTag<>("late-pageviews", TypeInformation.of(ClickEvent.class));
+    static final OutputTag<ViewCount> LATE_PAGEVIEWS = new OutputTag<>("late-pageviews", TypeInformation.of(ViewCount.class));
     static final OutputTag<ClickEvent> LATE_SPEND = new OutputTag<>("late-spend", TypeInformation.of(ClickEvent.class));
     static final OutputTag<ClickEvent> LATE_SESSIONS = new OutputTag<>("late-sessions", TypeInformation.of(ClickEvent.class));
 
@@ -88,27 +89,30 @@ public final class Analytics {
         long spendSize = s.highSpendWindow.toMillis();
         long spendSlide = s.highSpendSlide.toMillis();
         DataStream<LateEvent> late = pageviews.getSideOutput(LATE_PAGEVIEWS)
-                .map(new Counted.TooLate(Pageviews.ANALYSIS, e -> window(e.ts, pageviewSize, pageviewSize)))
+                .map(Counted.TooLate.views(Pageviews.ANALYSIS, e -> window(e.ts, pageviewSize, pageviewSize)))
                 .uid("late-pageviews").name("Too late for pageviews")
                 .union(highSpend.getSideOutput(LATE_SPEND)
                         // The last sliding window that held the purchase: the one starting in its slide.
-                        .map(new Counted.TooLate(HighSpend.ANALYSIS, e -> window(e.ts, spendSize, spendSlide)))
+                        .map(Counted.TooLate.events(HighSpend.ANALYSIS, e -> window(e.ts, spendSize, spendSlide)))
                         .uid("late-high-spend").name("Too late for high spend"),
                        sessionsOperator.getSideOutput(LATE_SESSIONS)
-                        .map(new Counted.TooLate(Sessions.ANALYSIS, sessionWindow(s)))
+                        .map(Counted.TooLate.events(Sessions.ANALYSIS, sessionWindow(s)))
                         .uid("late-sessions").name("Too late for sessions"));
 
         return new Streams(pageviews, sessions, alerts, runningSpend(users.keyed(purchases), s), late);
     }
 
     static SingleOutputStreamOperator<PageviewCount> pageviews(DataStream<ClickEvent> events, AnalyticsSettings s) {
-        // Slim before the shuffle by URL: a view is counted by URL and time, and a late one reports its id and user.
-        return Journeys.slim(events, "views", EventType.VIEW)
-                .keyBy(e -> e.url)
+        // Counted before the shuffle by URL: counts cross it, and views only once their window is closed upstream.
+        return events
+                .transform("Count views before the shuffle", TypeInformation.of(ViewCount.class),
+                        new PreCountViews(s.pageviewsWindow))
+                .uid(PRE_COUNT_VIEWS_UID).name("Count views before the shuffle")
+                .keyBy(v -> v.url)
                 .window(TumblingEventTimeWindows.of(s.pageviewsWindow))
                 .allowedLateness(s.allowedLateness)
                 .sideOutputLateData(LATE_PAGEVIEWS)
-                .aggregate(new Pageviews.CountEvents(), new Pageviews.EmitPageviews())
+                .aggregate(new Pageviews.CountViews(), new Pageviews.EmitPageviews())
                 .uid(PAGEVIEWS_UID).name("Pageviews per URL per minute");
     }
 

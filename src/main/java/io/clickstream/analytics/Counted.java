@@ -38,15 +38,28 @@ final class Counted {
     }
 
     /** Turns an event that missed its window even with the allowed lateness into a {@link LateEvent}, counting it. */
-    static final class TooLate extends RichMapFunction<ClickEvent, LateEvent> {
+    static final class TooLate<T> extends RichMapFunction<T, LateEvent> {
         private final String analysis;
+        private final SerializableFunction<T, ClickEvent> event;
         private final SerializableFunction<ClickEvent, long[]> missedWindow;
         private transient Counter total;
         private transient Counter mine;
 
-        TooLate(String analysis, SerializableFunction<ClickEvent, long[]> missedWindow) {
+        private TooLate(String analysis, SerializableFunction<T, ClickEvent> event,
+                        SerializableFunction<ClickEvent, long[]> missedWindow) {
             this.analysis = analysis;
+            this.event = event;
             this.missedWindow = missedWindow;
+        }
+
+        /** For a late output of events. */
+        static TooLate<ClickEvent> events(String analysis, SerializableFunction<ClickEvent, long[]> missedWindow) {
+            return new TooLate<>(analysis, e -> e, missedWindow);
+        }
+
+        /** For a late output of views passed on alone ({@link ViewCount#lateView}). */
+        static TooLate<ViewCount> views(String analysis, SerializableFunction<ClickEvent, long[]> missedWindow) {
+            return new TooLate<>(analysis, ViewCount::lateView, missedWindow);
         }
 
         @Override
@@ -57,7 +70,8 @@ final class Counted {
         }
 
         @Override
-        public LateEvent map(ClickEvent e) {
+        public LateEvent map(T late) {
+            ClickEvent e = event.apply(late);
             total.inc();
             mine.inc();
             long[] w = missedWindow.apply(e);

@@ -274,7 +274,7 @@ public final class Journeys {
 
     private static DataStream<LateEvent> tooLate(DataStream<ClickEvent> late, String uid, String analysis,
                                                  org.apache.flink.util.function.SerializableFunction<ClickEvent, long[]> missed) {
-        return late.map(new Counted.TooLate(analysis, missed)).uid(uid).name("Too late for " + analysis);
+        return late.map(Counted.TooLate.events(analysis, missed)).uid(uid).name("Too late for " + analysis);
     }
 
     private static org.apache.flink.util.function.SerializableFunction<ClickEvent, long[]> within(long millis) {

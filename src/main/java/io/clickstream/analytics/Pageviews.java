@@ -1,6 +1,5 @@
 package io.clickstream.analytics;
 
-import io.clickstream.event.ClickEvent;
 import io.clickstream.metrics.MetricNames;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,16 +14,16 @@ public final class Pageviews {
 
     private Pageviews() {}
 
-    /** Counts the events of a window: one long per window, not a list of events. */
-    public static final class CountEvents implements AggregateFunction<ClickEvent, Long, Long> {
+    /** Adds up a window's counts of views ({@link PreCountViews}): one long per window, not a list of events. */
+    public static final class CountViews implements AggregateFunction<ViewCount, Long, Long> {
         @Override
         public Long createAccumulator() {
             return 0L;
         }
 
         @Override
-        public Long add(ClickEvent value, Long acc) {
-            return acc + 1;
+        public Long add(ViewCount value, Long acc) {
+            return acc + value.count;
         }
 
         @Override
