@@ -392,7 +392,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             takeOverIntoBlocks(now);
         }
         Object key = ctx.getCurrentKey();
-        RecentIds.User user = recent.get(key);
+        RecentIds.User user = recent.peek(key);   // a cleanup is not a use: the user keeps its place in the cache
         if (user != null && user.unwritten != null) {
             writeUnwritten(user);
         }

@@ -1,5 +1,6 @@
 package io.clickstream.quality;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,6 +73,11 @@ final class RecentIds {
     private long held;
     /** In access order: the first user is the least recently used. */
     private final LinkedHashMap<Object, User> users = new LinkedHashMap<>(1024, 0.75f, true);
+    /**
+     * The same users, for {@link #peek}: an access-ordered map has no lookup that leaves the order alone. Changed
+     * only when a user comes or goes, not on each event.
+     */
+    private final HashMap<Object, User> byKey = new HashMap<>(1024);
 
     /** {@code budget}: the most ids held in all, at least 1. */
     RecentIds(long budget, WriteBack writeBack) {
@@ -82,14 +88,23 @@ final class RecentIds {
         this.writeBack = writeBack;
     }
 
-    /** The user's ids, or null if they are not here. */
+    /** The user's ids, or null if they are not here; the user becomes the most recently used. */
     User get(Object user) {
         return users.get(user);
+    }
+
+    /**
+     * The user's ids, or null if they are not here, leaving the order of use alone: for a cleanup timer, which fires
+     * for every user active within the horizon and says nothing about which users are busy now.
+     */
+    User peek(Object user) {
+        return byKey.get(user);
     }
 
     /** Holds {@code ids} as the user's (read from its blocks). */
     void put(Object user, User ids) throws Exception {
         User before = users.put(user, ids);
+        byKey.put(user, ids);
         held += ids.ids.size() - (before == null ? 0 : before.ids.size());
         trim();
     }
@@ -103,6 +118,7 @@ final class RecentIds {
     /** Forgets the user (whose ids are all written, or expired). */
     void remove(Object user) {
         User ids = users.remove(user);
+        byKey.remove(user);
         if (ids != null) {
             held -= ids.ids.size();
         }
@@ -125,6 +141,7 @@ final class RecentIds {
                 writeBack.write(out.getKey(), out.getValue());
             }
             held -= out.getValue().ids.size();
+            byKey.remove(out.getKey());
             eldest.remove();
         }
     }

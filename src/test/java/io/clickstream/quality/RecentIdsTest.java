@@ -48,6 +48,33 @@ class RecentIdsTest {
     }
 
     @Test
+    void aPeekLeavesTheOrderOfUseAloneSoThePeekedUserStillLeavesFirst() throws Exception {
+        RecentIds recent = recent(2);
+        recent.put("u1", ids("a"));
+        recent.put("u2", ids("b"));
+        recent.get("u2");
+        RecentIds.User u1 = recent.peek("u1");  // as a cleanup timer does: u1 stays the least recently used
+        recent.put("u3", ids("c"));             // 3 ids: one user leaves
+
+        assertThat(u1).isNotNull();
+        assertThat(recent.peek("u1")).as("u1 left").isNull();
+        assertThat(recent.peek("u2")).isNotNull();
+        assertThat(recent.peek("u3")).isNotNull();
+        assertThat(recent.peek("u9")).isNull();
+    }
+
+    @Test
+    void aUserRemovedOrLeavingIsGoneForPeeksToo() throws Exception {
+        RecentIds recent = recent(1);
+        recent.put("u1", ids("a"));
+        recent.put("u2", ids("b"));             // u1 leaves past the budget
+        assertThat(recent.peek("u1")).isNull();
+        recent.remove("u2");
+        assertThat(recent.peek("u2")).isNull();
+        assertThat(recent.users()).isZero();
+    }
+
+    @Test
     void itCountsTheIdsAUserGainsAndLoses() throws Exception {
         RecentIds recent = recent(10);
         RecentIds.User u1 = ids("a");
