@@ -246,7 +246,7 @@ public final class Journeys {
     }
 
     /**
-     * The events of {@code types}, as copies without what no join, pattern or pageview count reads (session id,
+     * The events of {@code types}, as copies without what no join or pattern reads (session id,
      * referrer, user agent): about half the bytes of an event that crosses a shuffle or waits in state, where the
      * joins and patterns keep events for minutes and every checkpoint writes that state out.
      */
