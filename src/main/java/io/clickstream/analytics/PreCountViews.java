@@ -91,10 +91,13 @@ public class PreCountViews extends AbstractStreamOperator<ViewCount> implements 
             sendAlone(record);
             return;
         }
-        Part part = window(maxTimestamp).parts.computeIfAbsent(e.url, url -> {
+        Map<String, Part> parts = window(maxTimestamp).parts;
+        Part part = parts.get(e.url);
+        if (part == null) {   // get and put, not computeIfAbsent: its lambda would be a new object per view
+            part = new Part();
+            parts.put(e.url, part);
             held++;
-            return new Part();
-        });
+        }
         part.count++;
         part.latest = Math.max(part.latest, ts);
         if (held > MOST_HELD) {
