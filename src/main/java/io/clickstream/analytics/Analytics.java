@@ -2,6 +2,7 @@ package io.clickstream.analytics;
 
 import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
+import io.clickstream.event.KeptWatermark;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,10 +29,15 @@ import org.apache.flink.util.OutputTag;
  *                                      └─ inactivity timer ────────────────▶ inactive-5m ───┘
  *   events too late even for the allowed lateness, per analysis ──────────▶ late
  * </pre>
+ *
+ * <p>Behind each shuffle a {@link KeptWatermark} holds the watermark through restores, so an event too late
+ * before a restore is too late after it.
  */
 public final class Analytics {
     public static final String PAGEVIEWS_UID = "pageviews-per-url";
     public static final String PRE_COUNT_VIEWS_UID = "pre-count-views";
+    /** Holds the pageviews window's watermark through a restore: see {@link KeptWatermark}. */
+    public static final String PAGEVIEWS_WATERMARK_UID = "pageviews-kept-watermark";
     public static final String HIGH_SPEND_UID = "high-spend-detector";
     public static final String HIGH_SPEND_NAIVE_UID = "high-spend-detector-naive";
     /** Sessions and inactivity ({@link UserActivity}). */
@@ -104,11 +110,12 @@ public final class Analytics {
 
     static SingleOutputStreamOperator<PageviewCount> pageviews(DataStream<ClickEvent> events, AnalyticsSettings s) {
         // Counted before the shuffle by URL: counts cross it, and views only once their window is closed upstream.
-        return events
+        SingleOutputStreamOperator<ViewCount> counts = events
                 .transform("Count views before the shuffle", TypeInformation.of(ViewCount.class),
                         new PreCountViews(s.pageviewsWindow))
-                .uid(PRE_COUNT_VIEWS_UID).name("Count views before the shuffle")
-                .keyBy(v -> v.url)
+                .uid(PRE_COUNT_VIEWS_UID).name("Count views before the shuffle");
+        // The kept watermark: a view too late for its window before a restore is too late after it, too.
+        return KeptWatermark.keyBy(counts, v -> v.url, Types.STRING, PAGEVIEWS_WATERMARK_UID, "Kept watermark (per URL)")
                 .window(TumblingEventTimeWindows.of(s.pageviewsWindow))
                 .allowedLateness(s.allowedLateness)
                 .sideOutputLateData(LATE_PAGEVIEWS)

@@ -11,6 +11,7 @@ import io.clickstream.aws.AlertsToKinesis;
 import io.clickstream.config.AppConfig;
 import io.clickstream.config.Settings;
 import io.clickstream.event.ClickEvent;
+import io.clickstream.event.KeptWatermark;
 import io.clickstream.event.RawRecord;
 import io.clickstream.metrics.CountRows;
 import io.clickstream.quality.DeduplicateEvents;
@@ -19,6 +20,7 @@ import io.clickstream.sink.OutputSinks;
 import io.clickstream.source.RawSource;
 import io.clickstream.source.Sources;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -169,7 +171,9 @@ public final class ClickstreamJob {
 
     private DataStream<ClickEvent> deduplicate(DataStream<ClickEvent> events) {
         // Keyed by user, not by eventId: the per-user analyses then chain onto this operator (UserPartitioning).
-        return events.keyBy(e -> e.userId)
+        // The kept watermark makes them all treat a record after a restore as they did before it.
+        return KeptWatermark.keyBy(events, e -> e.userId, Types.STRING, Operators.DEDUP_WATERMARK_UID,
+                        Operators.DEDUP_WATERMARK_NAME)
                 .transform(Operators.DEDUP_NAME, events.getType(),
                         DeduplicateEvents.operator(config.duration(Settings.DEDUP_HORIZON),
                                 config.integer(Settings.CACHED_USERS)))

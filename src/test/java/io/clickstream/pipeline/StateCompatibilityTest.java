@@ -68,10 +68,13 @@ class StateCompatibilityTest {
                     + "the change compatible; if the break is intended, regenerate the savepoint (docs/exactly-once.md) "
                     + "and tell users to start the new version without state.", e);
         }
-        // Files committed before the savepoint plus those written after the restore: each event exactly once.
+        // Files committed before the savepoint plus those written after the restore: each event exactly once, and
+        // each view once in its window's count or in late/, with the pageviews windows open in the savepoint.
         Path expected = Pipelines.runToEnd(config(whole));
         assertThat(OutputFiles.parquetRows(FIXTURE_ROOT.resolve("out").resolve(OutputSinks.REFINED_CLICKS)))
                 .isEqualTo(OutputFiles.parquetRows(expected.resolve(OutputSinks.REFINED_CLICKS)));
+        assertThat(OutputFiles.viewsPerWindow(FIXTURE_ROOT.resolve("out"))).as("views per URL and window")
+                .isNotEmpty().isEqualTo(OutputFiles.viewsPerWindow(expected));
     }
 
     private static String rootCause(Throwable e) {

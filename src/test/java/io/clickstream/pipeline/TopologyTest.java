@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -46,6 +47,23 @@ class TopologyTest {
         AppConfig config = Pipelines.fileReplay(work.resolve("in.jsonl"), work);
         assertThat(uids(graph(config))).isEqualTo(uids(graph(config)))
                 .contains(Operators.VALIDATE_UID, Operators.WATERMARKS_UID, Operators.DEDUP_UID);
+    }
+
+    /**
+     * Every keyed operator behind a shuffle of the job runs behind a kept watermark, chained: the dedup (and the
+     * per-user analyses chained onto it) and the pageviews window. Without it, a restore lets a record that was too
+     * late before it count again (see KeptWatermark).
+     */
+    @Test
+    void theKeyedOperatorsBehindAShuffleRunChainedBehindAKeptWatermark(@TempDir Path work) {
+        AppConfig config = Pipelines.fileReplay(work.resolve("in.jsonl"), work);
+        List<String> vertices = new ArrayList<>();
+        graph(config).getJobGraph().getVertices().forEach(v -> vertices.add(v.getName()));
+
+        assertThat(vertices).anyMatch(v -> v.startsWith(
+                Operators.DEDUP_WATERMARK_NAME + " -> " + Operators.DEDUP_NAME + " -> "));
+        assertThat(vertices).anyMatch(v -> v.startsWith("Kept watermark (per URL) -> Pageviews per URL per minute"));
+        assertThat(vertices).noneMatch(v -> v.startsWith(Operators.DEDUP_NAME) || v.startsWith("Pageviews per URL"));
     }
 
     static StreamGraph sqlGraph(AppConfig config) {

@@ -3,6 +3,8 @@ package io.clickstream.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clickstream.analytics.Pageviews;
+import io.clickstream.sink.OutputSinks;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.GenericData;
 import org.apache.parquet.avro.AvroParquetReader;
@@ -156,6 +158,31 @@ public final class OutputFiles {
         return alerts.stream()
                 .map(a -> a.contains("\"PURCHASE_MILESTONE\"") ? a.replaceAll("\"windowEnd\":\\d+,", "") : a)
                 .sorted().collect(Collectors.toList());
+    }
+
+    /**
+     * Every view of each URL and pageviews window, as the job accounted for it under {@code out}: the window's final
+     * count (its highest revision) plus its views written to {@code late/} as too late for it. Which views come late
+     * depends on how parallel channels interleave around each watermark, so two runs of one input can differ in
+     * revisions and in what is late; neither may lose or double-count a view, so these sums are equal.
+     */
+    public static java.util.Map<String, Long> viewsPerWindow(Path out) {
+        java.util.Map<String, Long> views = new java.util.TreeMap<>();
+        java.util.Map<String, Long> revision = new java.util.HashMap<>();
+        for (String row : parquetRows(out.resolve(OutputSinks.PAGEVIEWS))) {
+            String window = Json.field(row, "url") + "@" + Json.field(row, "window_start");
+            long r = Long.parseLong(Json.field(row, "revision"));
+            if (r > revision.getOrDefault(window, -1L)) {
+                revision.put(window, r);
+                views.put(window, Long.parseLong(Json.field(row, "views")));
+            }
+        }
+        for (String late : jsonLines(out.resolve(OutputSinks.LATE))) {
+            if (Json.field(late, "analysis").equals(Pageviews.ANALYSIS)) {
+                views.merge(Json.field(late, "url") + "@" + Json.field(late, "missedWindowStart"), 1L, Long::sum);
+            }
+        }
+        return views;
     }
 
     /** The last update per user of {@code user_spend/} (the upsert's final value), sorted. */
