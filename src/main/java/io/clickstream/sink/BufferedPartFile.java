@@ -17,8 +17,8 @@ import java.io.IOException;
  * <p>Safe for bulk formats only ({@link OutputSinks} wraps their writers' factories): their part files roll on every
  * checkpoint, and Flink finishes the writer
  * ({@link BulkWriter#finish()}) before it commits or persists the file, so {@link #writer} drains the buffer there
- * and no byte is held across a checkpoint. (Row formats persist an open part file at a checkpoint; their encoders
- * write each record in one call instead, see {@link JsonLineEncoder}.)
+ * and no byte is held across a checkpoint. The JSON-lines outputs are written as a bulk format for this
+ * ({@link JsonLineEncoder#lines}): a row format's encoder has no moment to drain a buffer before its file is closed.
  */
 final class BufferedPartFile extends FSDataOutputStream {
     static final int SIZE = 64 * 1024;

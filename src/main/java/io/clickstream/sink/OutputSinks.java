@@ -103,9 +103,13 @@ public final class OutputSinks {
                 .build();
     }
 
-    /** JSON lines, one object per record. */
+    /**
+     * JSON lines, one object per record. Written as a bulk format, so through the part file's buffer: their part
+     * files roll on every checkpoint as a row format's did here, and a row format's encoder has no moment to drain a
+     * buffer before Flink closes the file.
+     */
     private static <T> Sink<T> rows(String root, String dir, BucketAssigner<T, String> buckets) {
-        return FileSink.forRowFormat(new Path(join(root, dir)), new JsonLineEncoder<T>())
+        return FileSink.forBulkFormat(new Path(join(root, dir)), BufferedPartFile.factory(JsonLineEncoder.<T>lines()))
                 .withBucketAssigner(buckets)
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".jsonl").build())
