@@ -136,6 +136,89 @@ class UserActivityTest {
         assertThat(uninterrupted(rocksDb)).isEqualTo(uninterrupted(false));
     }
 
+    private static ClickEvent view(String id, long ts) {
+        return new ClickEvent(id, "u1", null, EventType.VIEW, "/p", ts, null, null, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> activity(KeeperInFront<ClickEvent> c) {
+        return (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void>) c.next;
+    }
+
+    /** The results, then the ids written as too late. */
+    private static List<String> resultsAndLate(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h) {
+        List<String> out = results(h);
+        if (h.getSideOutput(LATE) != null) {
+            h.getSideOutput(LATE).forEach(r -> out.add("late " + r.getValue().eventId));
+        }
+        return out;
+    }
+
+    /** A view of u1 at 0 opens a session [0, 30 min); event time then passes its drop (30 min − 1 + 30 s). */
+    private static void beforeTheStop(KeeperInFront<ClickEvent> c) throws Exception {
+        c.process(view("a1", 0), 0);
+        c.watermark(40 * MIN);
+    }
+
+    /** A view at 1 min, whose session was dropped, comes first; then event time goes on. */
+    private static void afterTheStop(KeeperInFront<ClickEvent> c) throws Exception {
+        c.process(view("b1", MIN), MIN);
+        c.watermark(60 * MIN);
+    }
+
+    /**
+     * In the job the per-user analyses run behind the dedup's {@link io.clickstream.event.KeptWatermark}. A restore
+     * between the two halves gives what one run gives: the view at 1 min goes to late/ in both, as too late for its
+     * session, and makes no session of its own.
+     */
+    @Test
+    void behindTheKeptWatermarkARestoreTreatsAnEventTooLateBeforeItAsOneRunDoes() throws Exception {
+        List<String> uninterrupted;
+        try (KeeperInFront<ClickEvent> c = KeeperInFront.of(harness(false, true))) {
+            c.open();
+            beforeTheStop(c);
+            afterTheStop(c);
+            uninterrupted = resultsAndLate(activity(c));
+        }
+        assertThat(uninterrupted).contains("late b1").noneMatch(r -> r.startsWith("session u1|60000"));
+
+        OperatorSubtaskState[] savepoint;
+        List<String> restored;
+        try (KeeperInFront<ClickEvent> c = KeeperInFront.of(harness(false, true))) {
+            c.open();
+            beforeTheStop(c);
+            savepoint = c.snapshot();
+            restored = resultsAndLate(activity(c));
+        }
+        try (KeeperInFront<ClickEvent> c = KeeperInFront.of(harness(false, true))) {
+            c.restore(savepoint[0], savepoint[1]);
+            c.open();
+            afterTheStop(c);
+            restored.addAll(resultsAndLate(activity(c)));
+        }
+        assertThat(restored).isEqualTo(uninterrupted);
+    }
+
+    /** Why the keeper is there: alone, the restored operator has no watermark and opens a session for that view. */
+    @Test
+    void withoutTheKeptWatermarkTheRestoredSessionsTakeThatEventAsANewSession() throws Exception {
+        OperatorSubtaskState[] savepoint;
+        try (KeeperInFront<ClickEvent> c = KeeperInFront.of(harness(false, true))) {
+            c.open();
+            beforeTheStop(c);
+            savepoint = c.snapshot();
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = harness(false, true)) {
+            h.initializeState(savepoint[1]);
+            h.open();
+            send(h, "b1", "u1", EventType.VIEW, MIN);
+            h.processWatermark(new Watermark(60 * MIN));
+
+            assertThat(resultsAndLate(h)).contains("session u1|60000 [60000..60000] events=1 purchases=0 rev=0")
+                    .doesNotContain("late b1");
+        }
+    }
+
     @Test
     void theHeapHoldsOneEntryPerUserForBothAnalyses() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = harness(false, true)) {
