@@ -14,11 +14,11 @@ public final class Operators {
      * Was "dedup-by-event-id" (one flag per eventId, keyed by eventId) before 0.2: that state is not restored into
      * this operator; see "Upgrading from 0.1" in docs/exactly-once.md.
      */
+    public static final String DEDUP_UID = "dedup-per-user";
+    public static final String DEDUP_NAME = "Deduplicate by eventId (per user)";
     /** Holds the dedup's watermark through a restore: see {@link io.clickstream.event.KeptWatermark}. */
     public static final String DEDUP_WATERMARK_UID = "dedup-kept-watermark";
     public static final String DEDUP_WATERMARK_NAME = "Kept watermark (per user)";
-    public static final String DEDUP_UID = "dedup-per-user";
-    public static final String DEDUP_NAME = "Deduplicate by eventId (per user)";
     public static final String REFINED_SINK_UID = "refined-clicks-parquet";
     public static final String REFINED_SINK_NAME = "refined/clicks (Parquet)";
     public static final String DLQ_SINK_UID = "dead-letter-sink";
