@@ -250,7 +250,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         if (!held.firstSighting(eventId, now, horizon)) {
             return false;
         }
-        user.seen(eventId, now);
+        user.seen(now);
         if (held.cleanupAt() == SeenEventIds.NO_CLEANUP) {
             long at = schedule(ctx, now + horizon);
             blocksCleanupAt.update(at);

@@ -43,12 +43,15 @@ final class RecentIds {
             this.lastBlock = lastBlock;
         }
 
-        /** Notes an id just added to {@link #ids}, to be written with the next block. */
-        void seen(String id, long at) {
+        /**
+         * Notes the id just added to {@link #ids} (its last), first seen at {@code at}, to be written with the next
+         * block: copied as {@link #ids} holds it, so a UUID is not parsed a second time.
+         */
+        void seen(long at) {
             if (unwritten == null) {
                 unwritten = new SeenEventIds();
             }
-            unwritten.add(id, at);
+            unwritten.addLastOf(ids, at);
             unwrittenLatest = Math.max(unwrittenLatest, at);
         }
 

@@ -133,6 +133,21 @@ public final class SeenEventIds {
     }
 
     /**
+     * Adds the id {@code from} holds last (the one its {@link #firstSighting} has just added), known to be absent
+     * here, first seen at {@code firstSeen}: its 128 bits or its string as {@code from} holds them, without parsing
+     * the id again. The same order rule as {@link #add}.
+     */
+    public void addLastOf(SeenEventIds from, long firstSeen) {
+        int p = from.end - 1;
+        String id = from.strings == null ? null : from.strings[p];
+        if (id == null) {
+            lookedUpHi = from.hi[p];
+            lookedUpLo = from.lo[p];
+        }
+        append(id, firstSeen, id == null);
+    }
+
+    /**
      * Removes every id first seen {@code horizon} or more before {@code now}; returns the earliest first-seen time
      * of those left, or {@link Long#MAX_VALUE} if none are.
      *

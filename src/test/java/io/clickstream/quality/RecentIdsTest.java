@@ -95,8 +95,7 @@ class RecentIdsTest {
         RecentIds recent = recent(3);
         RecentIds.User u1 = ids("a");
         recent.put("u1", u1);
-        u1.ids.firstSighting("b", 5, HORIZON);
-        u1.seen("b", 5);
+        sight(u1, "b", 5);
         recent.resized(1);
         recent.put("u2", ids("c", "d"));   // 4 ids: u1 leaves
 
@@ -114,9 +113,9 @@ class RecentIdsTest {
         recent.put("u1", u1);
         recent.put("u2", u2);
         recent.put("u3", u3);
-        u1.seen("a", 7);
-        u1.seen("b", 7);
-        u3.seen("c", 9);
+        sight(u1, "a", 7);
+        sight(u1, "b", 7);
+        sight(u3, "c", 9);
 
         recent.flush();
         recent.flush();
@@ -128,13 +127,35 @@ class RecentIdsTest {
     @Test
     void aBlockNeverTakesTheKeyOfTheUsersBlockBefore() {
         RecentIds.User u = ids();
-        u.seen("a", 100);
+        sight(u, "a", 100);
         u.written(u.nextBlock());
-        u.seen("b", 100);   // the same millisecond
+        sight(u, "b", 100);   // the same millisecond
         assertThat(u.nextBlock()).isEqualTo(101);
         u.written(u.nextBlock());
-        u.seen("c", 500);
+        sight(u, "c", 500);
         assertThat(u.nextBlock()).isEqualTo(500);
+    }
+
+    /** A new id for {@code u}, as the dedup notes one: added to its ids, then noted for the next block. */
+    private static void sight(RecentIds.User u, String id, long at) {
+        assertThat(u.ids.firstSighting(id, at, HORIZON)).isTrue();
+        u.seen(at);
+    }
+
+    @Test
+    void theNextBlockHoldsTheNewIdsAsTheirUserHoldsThem() {
+        RecentIds.User u = ids("old");
+        String uuid = "0b5e9c1e-7c3a-4f43-9a51-0d2f7e3c6b8a";
+        sight(u, uuid, 10);
+        sight(u, "not-a-uuid", 11);
+
+        assertThat(u.unwritten.size()).isEqualTo(2);
+        assertThat(u.unwritten.strings[0]).isNull();   // the UUID as its 128 bits
+        assertThat(u.unwritten.strings[1]).isEqualTo("not-a-uuid");
+        assertThat(u.unwritten.firstSeen(uuid)).isEqualTo(10L);
+        assertThat(u.unwritten.firstSeen("not-a-uuid")).isEqualTo(11L);
+        assertThat(u.unwritten.firstSeen("old")).isNull();
+        assertThat(u.unwritten.firstSeen(uuid.toUpperCase())).isNull();   // a string of its own, not the UUID
     }
 
     @Test
