@@ -237,6 +237,11 @@ public final class AppConfig implements Serializable {
         return v instanceof java.time.Instant ? ((java.time.Instant) v).toEpochMilli() : now;
     }
 
+    /** Whether an instant-or-now setting is "now" (its value is the caller's clock) rather than an instant. */
+    public boolean isNow(Setting s) {
+        return !(get(s, Setting.Type.INSTANT_OR_NOW) instanceof java.time.Instant);
+    }
+
     private Object get(Setting s, Setting.Type... types) {
         for (Setting.Type t : types) {
             if (s.type == t) {

@@ -49,7 +49,8 @@ public final class Settings {
             "how many records to generate, 0 for no end");
     public static final Setting GEN_USERS = define("generator", "users", INT, "20000", "number of distinct users");
     public static final Setting GEN_START = define("generator", "start", INSTANT_OR_NOW, "now",
-            "event time of the first event: 'now' or an ISO-8601 instant");
+            "event time of the first event: 'now' or an ISO-8601 instant; with 'now', a run restored from a "
+                    + "checkpoint or savepoint goes on from the wall clock");
     public static final Setting GEN_DISORDER_FRACTION = define("generator", "disorder-fraction", FRACTION, "0.2",
             "share of events shifted back in time, less than the watermark delay");
     public static final Setting GEN_DISORDER_MAX = define("generator", "disorder-max", DURATION, "8s",

@@ -69,6 +69,11 @@ public final class EventGenerator {
         }
     }
 
+    /** What this generator produces. */
+    GeneratorSettings settings() {
+        return settings;
+    }
+
     /** The index of the record {@link #next()} returns next. */
     public long position() {
         return nextIndex;

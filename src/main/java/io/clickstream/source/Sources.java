@@ -47,10 +47,11 @@ public final class Sources {
     public static GeneratorSettings generatorSettings(AppConfig c, long now) {
         long rate = c.longValue(Settings.GEN_RATE);
         long eventTimeRate = c.longValue(Settings.GEN_EVENT_TIME_RATE);
+        long start = c.instantMillis(Settings.GEN_START, now);
         return new GeneratorSettings(
                 c.longValue(Settings.GEN_SEED),
                 c.integer(Settings.GEN_USERS),
-                c.instantMillis(Settings.GEN_START, now),
+                start,
                 eventTimeRate > 0 ? eventTimeRate : rate > 0 ? rate : 1000,
                 c.fraction(Settings.GEN_DISORDER_FRACTION),
                 c.duration(Settings.GEN_DISORDER_MAX),
@@ -58,7 +59,8 @@ public final class Sources {
                 c.duration(Settings.GEN_LATE_MAX),
                 c.duration(Settings.WATERMARK_DELAY),
                 c.fraction(Settings.GEN_DUPLICATE_FRACTION),
-                c.fraction(Settings.GEN_MALFORMED_FRACTION));
+                c.fraction(Settings.GEN_MALFORMED_FRACTION))
+                .startingAt(start, c.isNow(Settings.GEN_START));
     }
 
     /**

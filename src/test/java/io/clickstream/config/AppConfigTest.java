@@ -55,6 +55,7 @@ class AppConfigTest {
         assertThat(c.number(Settings.HIGH_SPEND_THRESHOLD)).isEqualTo(1000.0);
         assertThat(c.bool(Settings.INCREMENTAL)).isTrue();
         assertThat(c.instantMillis(Settings.GEN_START, 123L)).isEqualTo(123L);
+        assertThat(c.isNow(Settings.GEN_START)).isTrue();
         assertThat(c.isSet(Settings.WATERMARK_DELAY)).isFalse();
         assertThat(c.isSet(Settings.SOURCE_TYPE)).isFalse();
     }
@@ -75,6 +76,7 @@ class AppConfigTest {
         assertThat(c.duration(Settings.GEN_DISORDER_MAX)).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.fraction(Settings.GEN_DUPLICATE_FRACTION)).isEqualTo(0.05);
         assertThat(c.instantMillis(Settings.GEN_START, 0L)).isEqualTo(Instant.parse("2024-11-25T00:00:00Z").toEpochMilli());
+        assertThat(c.isNow(Settings.GEN_START)).isFalse();
         assertThat(c.bool(Settings.S3_PATH_STYLE)).isTrue();
         assertThat(c.string(Settings.SOURCE_TYPE)).isEqualTo("file");
         assertThat(c.string(Settings.SOURCE_FILE_PATH)).isEqualTo("events.jsonl");
