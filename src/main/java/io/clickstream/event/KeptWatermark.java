@@ -64,13 +64,22 @@ public final class KeptWatermark<T> extends AbstractStreamOperator<T> implements
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         kept = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("kept-watermark", Types.LONG));
-        long restored = Long.MAX_VALUE;
+        current = smallest(kept);
+    }
+
+    /**
+     * The smallest of the times every subtask kept in {@code union} (a union list state), or {@link Long#MIN_VALUE}
+     * if none was kept: after a change of parallelism each subtask takes what the slowest one had, which is safe for
+     * event time restored at the sources ({@code CheckpointedEventTime}) and behind a shuffle (this class).
+     */
+    public static long smallest(ListState<Long> union) throws Exception {
+        long smallest = Long.MAX_VALUE;
         boolean any = false;
-        for (Long w : kept.get()) {
-            restored = Math.min(restored, w);
+        for (Long t : union.get()) {
+            smallest = Math.min(smallest, t);
             any = true;
         }
-        current = any ? restored : Long.MIN_VALUE;
+        return any ? smallest : Long.MIN_VALUE;
     }
 
     @Override

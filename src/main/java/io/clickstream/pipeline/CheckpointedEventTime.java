@@ -1,6 +1,7 @@
 package io.clickstream.pipeline;
 
 import io.clickstream.event.ClickEvent;
+import io.clickstream.event.KeptWatermark;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -39,17 +40,8 @@ public class CheckpointedEventTime extends AbstractStreamOperator<ClickEvent>
         // Union state: after a change of parallelism every subtask takes the smallest maximum, which is safe.
         maxState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("max-event-time", Types.LONG));
-        maxTimestamp = Long.MIN_VALUE;
+        maxTimestamp = KeptWatermark.smallest(maxState);
         emitted = Long.MIN_VALUE;
-        long restored = Long.MAX_VALUE;
-        boolean any = false;
-        for (Long m : maxState.get()) {
-            restored = Math.min(restored, m);
-            any = true;
-        }
-        if (any) {
-            maxTimestamp = restored;
-        }
     }
 
     @Override
