@@ -296,18 +296,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
      * Adds the ids of {@code from} still within the horizon at {@code now} to {@code to}; an id in both keeps its
      * later time (seen again after it expired). Either may be out of first-seen order afterwards.
      */
-    private void addLive(SeenEventIds to, SeenEventIds from, long now) throws Exception {
-        from.forEach((id, firstSeen) -> {
-            if (now >= firstSeen + horizon) {
-                return;
-            }
-            Long held = to.firstSeen(id);
-            if (held == null) {
-                to.add(id, firstSeen);
-            } else if (firstSeen > held) {
-                to.firstSighting(id, firstSeen, 0);   // an expired id seen again: the later time
-            }
-        });
+    private void addLive(SeenEventIds to, SeenEventIds from, long now) {
+        to.addLive(from, now, horizon);
     }
 
     /** Writes {@code ids} as one block of the current user (a copy: the state keeps no object the caller changes). */

@@ -148,6 +148,41 @@ public final class SeenEventIds {
     }
 
     /**
+     * Adds the ids {@code from} holds that are still within {@code horizon} at {@code now}; an id held in both keeps
+     * the later of its two first-seen times (it was seen again after it expired). Ids go over as {@code from} holds
+     * them, their 128 bits or their string: reading a user's blocks of ids in RocksDB once made each id a string and
+     * parsed it twice, and when busy users left the cache and came back, that was a quarter of the dedup's task in a
+     * sustained run (docs/benchmarks.md). Either object may be out of first-seen order afterwards
+     * ({@link #orderByFirstSeen}).
+     */
+    public void addLive(SeenEventIds from, long now, long horizon) {
+        for (int p = from.start; p < from.end; p++) {
+            long firstSeen = from.seenAt[p];
+            if (firstSeen == RETIRED || now >= firstSeen + horizon) {
+                continue;
+            }
+            String id = from.strings == null ? null : from.strings[p];
+            boolean uuid = id == null;
+            if (uuid) {
+                lookedUpHi = from.hi[p];
+                lookedUpLo = from.lo[p];
+            }
+            int at = probe(uuid, id);
+            if (at >= 0) {
+                if (firstSeen <= seenAt[at]) {
+                    continue;
+                }
+                if (sharedPrefix) {
+                    unshare();
+                }
+                seenAt[at] = RETIRED;
+                retired++;
+            }
+            append(id, firstSeen, uuid);
+        }
+    }
+
+    /**
      * Removes every id first seen {@code horizon} or more before {@code now}; returns the earliest first-seen time
      * of those left, or {@link Long#MAX_VALUE} if none are.
      *
@@ -360,7 +395,14 @@ public final class SeenEventIds {
 
     /** The position of {@code id}, or -1; the index may still hold dropped and retired positions, passed over. */
     private int positionOf(String id) {
-        boolean uuid = parse(id);
+        return probe(parse(id), id);
+    }
+
+    /**
+     * The position of the UUID in the lookup fields ({@code uuid}) or else of the string {@code id}, or -1; the index
+     * may still hold dropped and retired positions, passed over.
+     */
+    private int probe(boolean uuid, String id) {
         if (start == end) {
             return -1;
         }

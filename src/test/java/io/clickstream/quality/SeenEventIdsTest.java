@@ -227,6 +227,68 @@ class SeenEventIdsTest {
     }
 
     @Test
+    void addLiveTakesTheLiveIdsAndTheLaterTimeOfAnIdInBoth() throws Exception {
+        SeenEventIds to = new SeenEventIds();
+        to.firstSighting(A, 100, HORIZON);
+        to.firstSighting("e-1", 200, HORIZON);
+        SeenEventIds from = new SeenEventIds();
+        from.firstSighting(B, 50, HORIZON);          // expired at 1,050
+        from.firstSighting(A, 900, HORIZON);         // in both: the later time wins
+        from.firstSighting("e-1", 150, HORIZON);     // in both: the earlier time loses
+        from.firstSighting("e-2", 1_000, HORIZON);
+        to.addLive(from, 1_050, HORIZON);
+        to.orderByFirstSeen();
+        assertThat(ids(to)).containsExactly("e-1@200", A + "@900", "e-2@1000");
+        assertThat(ids(from)).containsExactly(B + "@50", A + "@900", "e-1@150", "e-2@1000");   // unchanged
+    }
+
+    /** What the dedup did before {@link SeenEventIds#addLive}: each id as a string, looked up and added by it. */
+    private static void addLiveByStrings(SeenEventIds to, SeenEventIds from, long now) throws Exception {
+        from.forEach((id, firstSeen) -> {
+            if (now >= firstSeen + HORIZON) {
+                return;
+            }
+            Long held = to.firstSeen(id);
+            if (held == null) {
+                to.add(id, firstSeen);
+            } else if (firstSeen > held) {
+                to.firstSighting(id, firstSeen, 0);
+            }
+        });
+    }
+
+    @Test
+    void addLiveHoldsWhatLookingUpAndAddingEachIdAsAStringHeld() throws Exception {
+        Random r = new Random(5);
+        List<String> pool = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            pool.add(i % 4 == 0 ? "id-" + i : new UUID(r.nextLong(), r.nextLong()).toString());
+        }
+        for (int round = 0; round < 200; round++) {
+            SeenEventIds byBits = new SeenEventIds();
+            SeenEventIds byStrings = new SeenEventIds();
+            long now = 0;
+            for (int block = 0; block < 1 + r.nextInt(6); block++) {
+                // A block as the dedup writes them: ids in first-seen order, some seen again after they expired.
+                SeenEventIds b = new SeenEventIds();
+                for (int i = 0; i < r.nextInt(120); i++) {
+                    now += r.nextInt(40);
+                    b.firstSighting(pool.get(r.nextInt(pool.size())), now, HORIZON);
+                }
+                long readAt = now + r.nextInt(2 * (int) HORIZON);
+                byBits.addLive(b, readAt, HORIZON);
+                addLiveByStrings(byStrings, b, readAt);
+            }
+            byBits.orderByFirstSeen();
+            byStrings.orderByFirstSeen();
+            assertThat(ids(byBits)).as("round %d", round).isEqualTo(ids(byStrings));
+            for (String id : pool) {
+                assertThat(byBits.firstSeen(id)).as("round %d: %s", round, id).isEqualTo(byStrings.firstSeen(id));
+            }
+        }
+    }
+
+    @Test
     void findsEveryOneOfManyIdsAndNoOther() {
         Random r = new Random(7);
         SeenEventIds s = new SeenEventIds();
