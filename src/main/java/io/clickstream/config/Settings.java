@@ -225,8 +225,9 @@ public final class Settings {
     public static final Setting CACHED_USERS = define("checkpoint", "rocksdb-cached-users", INT, "10000",
             "RocksDB only: how many users' values each per-user operator subtask keeps on the heap between checkpoints "
                     + "(its most recently seen users; changes are written to RocksDB at each checkpoint and when a user "
-                    + "leaves the cache), and the dedup also its recent users' eventIds, up to 100 ids per cached user "
-                    + "(about 46 bytes each; a user's new ids written as one block). 0: read and write RocksDB on every event");
+                    + "leaves the cache), and the dedup also its recent users' eventIds, in the memory of 100 ids per cached "
+                    + "user (about 46 bytes each; past it, ids already written become a filter of about 2 bytes each; a "
+                    + "user's new ids written as one block). 0: read and write RocksDB on every event");
     public static final Setting RESTART_ATTEMPTS = define("checkpoint", "restart-attempts", INT, "3",
             "restarts from the last checkpoint before the job fails with its cause");
     public static final Setting RESTART_DELAY = define("checkpoint", "restart-delay", DURATION, "2s",

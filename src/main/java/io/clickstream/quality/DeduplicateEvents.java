@@ -64,7 +64,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         MAP_ENTRIES,
         /**
          * A {@code MapState<latest first seen, ids>}: the ids a user sent between two checkpoints (or before leaving
-         * the cache) as one block, with every recent user's ids on the heap ({@link RecentIds}), read from its
+         * the cache) as one block, with every recent user's ids on the heap ({@link RecentIds}: as they are, or as a
+         * filter once they outgrow its memory), read from its
          * blocks once. An event costs a lookup on the heap, a checkpoint one {@code put} per user with new ids
          * (not one per id), and a block is removed whole once its latest id is past the horizon. RocksDB with the
          * cache (the default).
@@ -75,7 +76,10 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     /** A user loaded with more blocks than this has them rewritten as one (users that often leave the cache). */
     static final int MOST_BLOCKS = 16;
 
-    /** The ids {@link RecentIds} holds, on average per cached user: 1,000,000 ids (about 46 MB) for 10,000 users. */
+    /**
+     * The memory {@link RecentIds} takes per cached user, in ids held as they are ({@value RecentIds#ID_BYTES} bytes
+     * each): about 46 MB for 10,000 users. Past it, users' ids become filters of about 2 bytes per id.
+     */
     static final int IDS_PER_CACHED_USER = 100;
 
     private final long horizon;
@@ -101,6 +105,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient Counter late;
     private transient Counter distinct;
     private transient volatile long lastWatermark;
+    /** The processing time of the event or timer at hand: when {@link #recent} makes a filter. */
+    private transient long now;
     /**
      * Whether the state is on the heap, where the value read is the one in state, changed in place (the heap backend
      * hands out a copy of its own while a checkpoint is copying it), so only a new value is written.
@@ -171,7 +177,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
                 throw new IllegalStateException("the dedup stores blocks of ids only in its own operator: "
                         + "use DeduplicateEvents.operator or HeapAware.Operator");
             }
-            recent = new RecentIds((long) Math.max(1, cachedUsers) * IDS_PER_CACHED_USER, this::writeBack);
+            recent = new RecentIds((long) Math.max(1, cachedUsers) * IDS_PER_CACHED_USER * RecentIds.ID_BYTES,
+                    this::writeBack, () -> now);
         }
 
         MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
@@ -186,6 +193,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
+        this.now = now;
         boolean first = store == IdStore.ONE_VALUE ? firstInValue(event.eventId, now, ctx)
                 : store == IdStore.BLOCKS ? firstInBlocks(event.eventId, now, ctx)
                 : firstInMap(event.eventId, now, ctx);
@@ -241,12 +249,19 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private boolean firstInBlocks(String eventId, long now, Context ctx) throws Exception {
         Object key = ctx.getCurrentKey();
         RecentIds.User user = recent.get(key);
+        if (user != null && user.older != null && now >= user.olderSince + horizon) {
+            // Its filter still answers for ids that have expired since it was made: the user is read again.
+            recent.evict(key);
+            user = null;
+        }
         if (user == null) {
             user = readBlocks(now);
             recent.put(key, user);
         }
         SeenEventIds held = user.ids;
-        int before = held.size();
+        if (user.older != null && held.mayBeIn(user.older, eventId) && repeatInBlocks(eventId, held, now)) {
+            return false;
+        }
         if (!held.firstSighting(eventId, now, horizon)) {
             return false;
         }
@@ -256,8 +271,29 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             blocksCleanupAt.update(at);
             held.setCleanupAt(at);
         }
-        recent.resized(held.size() - before);
+        recent.changed(user);
         return true;
+    }
+
+    /**
+     * For an id the user's filter may hold: whether it is a repeat found in the user's blocks (first seen there
+     * within the horizon). An id held on the heap is left to {@link SeenEventIds#firstSighting}, which has its
+     * latest time. Reads every block of the user: for a repeat of an id sent before the user's ids were last
+     * filtered, and for about one new id in a thousand, which the filter cannot tell apart (a producer's retry
+     * nearly always comes soon enough to be held on the heap still).
+     */
+    private boolean repeatInBlocks(String eventId, SeenEventIds held, long now) throws Exception {
+        if (held.firstSeen(eventId) != null) {
+            return false;
+        }
+        long latest = Long.MIN_VALUE;
+        for (SeenEventIds block : blocks.values()) {
+            Long t = block.firstSeen(eventId);
+            if (t != null) {
+                latest = Math.max(latest, t);
+            }
+        }
+        return latest != Long.MIN_VALUE && now < latest + horizon;
     }
 
     /**
@@ -333,6 +369,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ClickEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
+        this.now = now;
         if (store == IdStore.ONE_VALUE) {
             SeenEventIds user = ids.value();
             if (user == null) {
@@ -404,10 +441,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         long next = schedule(ctx, earliest + horizon);
         blocksCleanupAt.update(next);
         if (user != null) {
-            int before = user.ids.size();
             user.ids.expire(now, horizon);
             user.ids.setCleanupAt(next);
-            recent.resized(user.ids.size() - before);
+            recent.changed(user);
         }
     }
 

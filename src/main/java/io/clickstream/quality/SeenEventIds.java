@@ -182,6 +182,46 @@ public final class SeenEventIds {
         }
     }
 
+    /** Adds every id held to {@code filter}, by {@link #hashAt}. */
+    void addAllTo(IdFilter filter) {
+        for (int p = start; p < end; p++) {
+            if (seenAt[p] != RETIRED) {
+                filter.add(hashAt(p));
+            }
+        }
+    }
+
+    /** Whether {@code filter} may hold {@code id}: the id's hash as {@link #hashAt} gives it once held. */
+    boolean mayBeIn(IdFilter filter, String id) {
+        return filter.mightContain(parse(id) ? hashOf(lookedUpHi, lookedUpLo) : hashOf(id));
+    }
+
+    /** The hash of the id at position {@code p}: of its 128 bits if it is a UUID, else of its string. */
+    long hashAt(int p) {
+        String id = strings == null ? null : strings[p];
+        return id == null ? hashOf(hi[p], lo[p]) : hashOf(id);
+    }
+
+    private static long hashOf(long hi, long lo) {
+        return mix64(hi * 0x9E3779B97F4A7C15L + lo);
+    }
+
+    private static long hashOf(String id) {
+        long h = 0xcbf29ce484222325L;   // FNV-1a over the chars, then mixed
+        for (int i = 0; i < id.length(); i++) {
+            h = (h ^ id.charAt(i)) * 0x100000001b3L;
+        }
+        return mix64(h);
+    }
+
+    private static long mix64(long x) {
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        x *= 0xc4ceb9fe1a85ec53L;
+        return x ^ (x >>> 33);
+    }
+
     /**
      * Removes every id first seen {@code horizon} or more before {@code now}; returns the earliest first-seen time
      * of those left, or {@link Long#MAX_VALUE} if none are.

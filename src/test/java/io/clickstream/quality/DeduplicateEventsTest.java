@@ -415,4 +415,57 @@ class DeduplicateEventsTest {
 
         assertThat(emittedIds()).containsExactlyElementsOf(expected);
     }
+
+    /**
+     * The dedup on RocksDB with a cache of one or three users' worth of ids, which four users outgrow at once: users'
+     * ids keep becoming filters and users keep leaving, with checkpoints and restores in between; every event is
+     * still judged as a map of each user's ids to their first-seen times judges it.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void inRocksDbWithFiltersAndEvictionsEveryEventIsJudgedAsAMapOfFirstSeenTimesWould(int cachedUsers) throws Exception {
+        harness = onRocksDb(cachedUsers);
+        harness.open();
+        java.util.Random r = new java.util.Random(cachedUsers);
+        long horizon = HORIZON.toMillis();
+        java.util.Map<String, java.util.Map<String, Long>> model = new java.util.HashMap<>();
+        java.util.Map<String, List<String>> pools = new java.util.HashMap<>();
+        for (int u = 0; u < 4; u++) {
+            List<String> pool = new java.util.ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                pool.add(i % 7 == 0 ? "u" + u + "-id-" + i : new java.util.UUID(r.nextLong(), r.nextLong()).toString());
+            }
+            pools.put("u-" + u, pool);
+        }
+        List<String> expected = new java.util.ArrayList<>();
+        List<String> emitted = new java.util.ArrayList<>();
+        long now = 0;
+        for (int step = 0; step < 8_000; step++) {
+            now += r.nextInt(400);   // about three horizons in all
+            harness.setProcessingTime(now);
+            String user = "u-" + r.nextInt(4);
+            List<String> pool = pools.get(user);
+            // Half the time one of the user's last ids (a retry), else any of its ids.
+            String id = pool.get(r.nextBoolean() ? r.nextInt(pool.size()) : (step * 7) % pool.size());
+            java.util.Map<String, Long> seen = model.computeIfAbsent(user, k -> new java.util.HashMap<>());
+            Long first = seen.get(id);
+            if (first == null || now >= first + horizon) {
+                seen.put(id, now);
+                expected.add(user + "/" + id);
+            }
+            send(user, id, 1_000);
+            if (step % 1_500 == 1_499) {   // a checkpoint, then a restore from it: the filters are rebuilt from blocks
+                harness.prepareSnapshotPreBarrier(step);   // as the task does before every checkpoint
+                OperatorSubtaskState snapshot = harness.snapshot(step, now);
+                harness.extractOutputValues().forEach(e -> emitted.add(e.userId + "/" + e.eventId));
+                harness.close();
+                harness = onRocksDb(cachedUsers);
+                harness.setProcessingTime(now);
+                harness.initializeState(snapshot);
+                harness.open();
+            }
+        }
+        harness.extractOutputValues().forEach(e -> emitted.add(e.userId + "/" + e.eventId));
+        assertThat(emitted).containsExactlyElementsOf(expected);
+    }
 }

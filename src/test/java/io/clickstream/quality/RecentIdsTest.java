@@ -13,11 +13,15 @@ class RecentIdsTest {
     /** The users whose unwritten ids were written, in order, with how many ids each. */
     private final List<String> written = new ArrayList<>();
 
-    private RecentIds recent(long budget) {
-        return new RecentIds(budget, (user, held) -> {
+    /** The clock the cache reads when it makes a filter. */
+    private long now = 1_000;
+
+    /** A cache of {@code ids} ids' worth of bytes. */
+    private RecentIds recent(long ids) {
+        return new RecentIds(ids * RecentIds.ID_BYTES, (user, held) -> {
             written.add(user + ":" + held.unwritten.size());
             held.written(held.nextBlock());
-        });
+        }, () -> now);
     }
 
     private static RecentIds.User ids(String... ids) {
@@ -28,23 +32,84 @@ class RecentIdsTest {
         return new RecentIds.User(s, Long.MIN_VALUE);
     }
 
+    private static RecentIds.User manyIds(String prefix, int n) {
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = prefix + i;
+        }
+        return ids(ids);
+    }
+
+    private static long bytes(int ids) {
+        return (long) ids * RecentIds.ID_BYTES;
+    }
+
     @Test
-    void beyondItsBudgetOfIdsTheLeastRecentlyUsedUsersLeaveButNeverTheLastOne() throws Exception {
-        RecentIds recent = recent(4);
+    void beyondItsBudgetTheLeastRecentlyUsedUsersLeaveDownToThreeQuartersOfItButNeverTheLastOne() throws Exception {
+        RecentIds recent = recent(8);
         recent.put("u1", ids("a", "b"));
         recent.put("u2", ids("c"));
-        recent.get("u1");                       // u2 is now the least recently used
-        recent.put("u3", ids("d", "e"));        // 5 ids: u2 leaves
+        recent.put("u3", ids("d", "e"));
+        recent.get("u1");                       // u2 is now the least recently used, then u3
+        recent.put("u4", ids("f", "g", "h", "i"));   // 9 ids: u2 and u3 leave, down to 6 of 8
 
-        assertThat(recent.get("u2")).isNull();
-        assertThat(recent.held()).isEqualTo(4);
+        assertThat(recent.peek("u2")).isNull();
+        assertThat(recent.peek("u3")).isNull();
+        assertThat(recent.held()).isEqualTo(bytes(6));
         assertThat(recent.users()).isEqualTo(2);
 
-        recent.put("u4", ids("f", "g", "h", "i", "j"));   // more than the budget alone: everyone else leaves
+        recent.put("u5", ids("j", "k", "l", "m", "n", "o", "p", "q", "r"));   // more than the budget alone
         assertThat(recent.users()).isEqualTo(1);
-        assertThat(recent.get("u4")).isNotNull();
-        assertThat(recent.held()).isEqualTo(5);
+        assertThat(recent.get("u5")).isNotNull();
+        assertThat(recent.held()).isEqualTo(bytes(9));
         assertThat(written).as("nobody had unwritten ids").isEmpty();
+    }
+
+    @Test
+    void beyondItsBudgetTheLeastRecentlyUsedUsersIdsBecomeFiltersBeforeAnyoneLeaves() throws Exception {
+        RecentIds recent = recent(100);
+        RecentIds.User u1 = manyIds("a", 40);
+        u1.ids.setCleanupAt(777);
+        RecentIds.User u2 = manyIds("b", 40);
+        recent.put("u1", u1);
+        recent.put("u2", u2);
+        sight(u1, "a-new", 5);                  // unwritten: written before it is filtered
+        recent.changed(u1);
+        recent.get("u1");                       // u2 is the least recently used
+        now = 2_000;
+        recent.put("u3", manyIds("c", 29));     // 110 ids: u2's become a filter, which frees enough
+
+        assertThat(recent.users()).isEqualTo(3);
+        assertThat(u2.ids.size()).isZero();
+        assertThat(u2.older).isNotNull();
+        assertThat(u2.olderSince).isEqualTo(2_000);
+        assertThat(u2.older.size()).isEqualTo(40);
+        for (int i = 0; i < 40; i++) {
+            assertThat(u2.ids.mayBeIn(u2.older, "b" + i)).isTrue();
+        }
+        assertThat(u1.older).as("u1 was used after u2, and u2's filter was enough").isNull();
+        assertThat(recent.held()).isEqualTo(bytes(41 + 29) + u2.older.bytes());
+        assertThat(recent.held()).isLessThanOrEqualTo(bytes(75));
+        assertThat(written).as("u2 had nothing unwritten").isEmpty();
+
+        recent.put("u4", manyIds("d", 40));    // over again: u1's ids go next (the least recently used with ids)
+        assertThat(written).containsExactly("u1:1");
+        assertThat(u1.older).isNotNull();
+        assertThat(u1.ids.size()).isZero();
+        assertThat(u1.ids.cleanupAt()).as("the pending cleanup stays").isEqualTo(777);
+        assertThat(u1.ids.mayBeIn(u1.older, "a-new")).isTrue();
+        assertThat(recent.users()).isEqualTo(4);
+    }
+
+    @Test
+    void aUserWithFewIdsKeepsThemAndLeavesInstead() throws Exception {
+        RecentIds recent = recent(20);
+        recent.put("u1", manyIds("a", RecentIds.FILTER_LEAST - 1));
+        recent.put("u2", manyIds("b", 10));    // 25 ids: u1's are too few to filter, so u1 leaves
+
+        assertThat(recent.peek("u1")).isNull();
+        assertThat(recent.users()).isEqualTo(1);
+        assertThat(recent.held()).isEqualTo(bytes(10));
     }
 
     @Test
@@ -54,11 +119,10 @@ class RecentIdsTest {
         recent.put("u2", ids("b"));
         recent.get("u2");
         RecentIds.User u1 = recent.peek("u1");  // as a cleanup timer does: u1 stays the least recently used
-        recent.put("u3", ids("c"));             // 3 ids: one user leaves
+        recent.put("u3", ids("c"));             // 3 ids: users leave
 
         assertThat(u1).isNotNull();
         assertThat(recent.peek("u1")).as("u1 left").isNull();
-        assertThat(recent.peek("u2")).isNotNull();
         assertThat(recent.peek("u3")).isNotNull();
         assertThat(recent.peek("u9")).isNull();
     }
@@ -75,16 +139,29 @@ class RecentIdsTest {
     }
 
     @Test
-    void itCountsTheIdsAUserGainsAndLoses() throws Exception {
+    void anEvictedUserHasItsUnwrittenIdsWrittenAndIsGone() throws Exception {
+        RecentIds recent = recent(100);
+        RecentIds.User u1 = ids("a");
+        recent.put("u1", u1);
+        sight(u1, "b", 3);
+        recent.evict("u1");
+        recent.evict("u9");                     // not held: nothing happens
+        assertThat(written).containsExactly("u1:1");
+        assertThat(recent.peek("u1")).isNull();
+        assertThat(recent.held()).isZero();
+    }
+
+    @Test
+    void itCountsTheBytesAUserGainsAndLoses() throws Exception {
         RecentIds recent = recent(10);
         RecentIds.User u1 = ids("a");
         recent.put("u1", u1);
         u1.ids.firstSighting("b", 1, HORIZON);
-        recent.resized(1);
-        assertThat(recent.held()).isEqualTo(2);
+        recent.changed(u1);
+        assertThat(recent.held()).isEqualTo(bytes(2));
 
         recent.put("u1", ids("a", "b", "c"));   // read again: replaces the count
-        assertThat(recent.held()).isEqualTo(3);
+        assertThat(recent.held()).isEqualTo(bytes(3));
         recent.remove("u1");
         assertThat(recent.held()).isZero();
         assertThat(recent.users()).isZero();
@@ -96,7 +173,7 @@ class RecentIdsTest {
         RecentIds.User u1 = ids("a");
         recent.put("u1", u1);
         sight(u1, "b", 5);
-        recent.resized(1);
+        recent.changed(u1);
         recent.put("u2", ids("c", "d"));   // 4 ids: u1 leaves
 
         assertThat(written).containsExactly("u1:1");
@@ -160,7 +237,8 @@ class RecentIdsTest {
 
     @Test
     void aBudgetOfNoIdsIsRefusedWithWhatToDoInstead() {
-        assertThatThrownBy(() -> new RecentIds(0, (user, held) -> { })).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("a budget of 0 ids: give at least 1, or no cache");
+        assertThatThrownBy(() -> new RecentIds(45, (user, held) -> { }, () -> 0L))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a budget of 45 bytes holds no id: give at least 46, or no cache");
     }
 }
