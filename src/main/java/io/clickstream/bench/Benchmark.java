@@ -186,7 +186,8 @@ public final class Benchmark {
             return "**the pipeline fell behind this rate**: the results below include the back-pressure";
         }
         if (p99 - least > 5_000) {
-            return "**the pipeline fell behind this rate in part of the run**: the results below include the back-pressure";
+            return "**the pipeline fell behind this rate in part of the run**: the results below include the "
+                    + "back-pressure";
         }
         return "the pipeline kept up";
     }

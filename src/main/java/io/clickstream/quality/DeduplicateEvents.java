@@ -65,10 +65,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         /**
          * A {@code MapState<latest first seen, ids>}: the ids a user sent between two checkpoints (or before leaving
          * the cache) as one block, with every recent user's ids on the heap ({@link RecentIds}: as they are, or as a
-         * filter once they outgrow its memory), read from its
-         * blocks once. An event costs a lookup on the heap, a checkpoint one {@code put} per user with new ids
-         * (not one per id), and a block is removed whole once its latest id is past the horizon. RocksDB with the
-         * cache (the default).
+         * filter once they outgrow its memory), read from its blocks once. An event costs a lookup on the heap, a
+         * checkpoint one {@code put} per user with new ids (not one per id), and a block is removed whole once its
+         * latest id is past the horizon. RocksDB with the cache (the default).
          */
         BLOCKS;
     }
