@@ -101,7 +101,8 @@ final class IdFilter {
         return (int) (((hash >>> 32) * blocks) >>> 32);
     }
 
-    private static long mix(long x) {
+    /** A 64-bit finalizer (MurmurHash3's fmix64): every bit of the result depends on every bit of {@code x}. */
+    static long mix(long x) {
         x ^= x >>> 33;
         x *= 0xff51afd7ed558ccdL;
         x ^= x >>> 33;

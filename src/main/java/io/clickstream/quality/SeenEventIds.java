@@ -203,7 +203,7 @@ public final class SeenEventIds {
     }
 
     private static long hashOf(long hi, long lo) {
-        return mix64(hi * 0x9E3779B97F4A7C15L + lo);
+        return IdFilter.mix(hi * 0x9E3779B97F4A7C15L + lo);
     }
 
     private static long hashOf(String id) {
@@ -211,15 +211,7 @@ public final class SeenEventIds {
         for (int i = 0; i < id.length(); i++) {
             h = (h ^ id.charAt(i)) * 0x100000001b3L;
         }
-        return mix64(h);
-    }
-
-    private static long mix64(long x) {
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        return x ^ (x >>> 33);
+        return IdFilter.mix(h);
     }
 
     /**
