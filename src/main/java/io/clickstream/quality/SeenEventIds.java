@@ -64,6 +64,11 @@ public final class SeenEventIds {
     int[] index;
     /** The bits of the id last looked up, if it was a UUID: {@link #append} after a miss reuses them. */
     private boolean lookedUpUuid;
+    /**
+     * The id whose parse the lookup fields hold, or null: the dedup asks a user's filter about an id and then looks it
+     * up here ({@link #mayBeIn}, {@link #firstSighting}), and the second parse of the same string is skipped.
+     */
+    private String parsed;
     private long lookedUpHi;
     private long lookedUpLo;
 
@@ -143,6 +148,7 @@ public final class SeenEventIds {
         if (id == null) {
             lookedUpHi = from.hi[p];
             lookedUpLo = from.lo[p];
+            parsed = null;
         }
         append(id, firstSeen, id == null);
     }
@@ -166,6 +172,7 @@ public final class SeenEventIds {
             if (uuid) {
                 lookedUpHi = from.hi[p];
                 lookedUpLo = from.lo[p];
+                parsed = null;
             }
             int at = probe(uuid, id);
             if (at >= 0) {
@@ -478,6 +485,10 @@ public final class SeenEventIds {
      * the lookup fields. One pass: the digits are checked and taken together.
      */
     private boolean parse(String id) {
+        if (id != null && id == parsed) {
+            return lookedUpUuid;
+        }
+        parsed = null;
         lookedUpUuid = false;
         if (id.length() != 36) {
             return false;
@@ -505,6 +516,7 @@ public final class SeenEventIds {
         lookedUpHi = h;
         lookedUpLo = l;
         lookedUpUuid = true;
+        parsed = id;
         return true;
     }
 
