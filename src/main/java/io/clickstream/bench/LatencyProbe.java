@@ -7,6 +7,8 @@ import org.apache.flink.util.function.SerializableFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -33,15 +35,38 @@ final class LatencyProbe<T> implements Sink<T> {
      * passes it): where a run's checkpoints fall against the moments its windows close.
      */
     private static final Map<String, List<Long>> CHECKPOINTS = new ConcurrentHashMap<>();
+    /**
+     * Per name, each writer's largest latency in each second of the wall clock (epoch second → ms): when in a run
+     * it was slow. A writer adds a second's entry once the second is over (and the last one when asked), so the
+     * cost per result is a compare.
+     */
+    private static final Map<String, List<PerSecond>> PER_SECOND = new ConcurrentHashMap<>();
 
     private final String name;
     private final long delayMillis;
     private final SerializableFunction<T, Long> windowEnd;
+    /**
+     * Whether the value is an event's own time rather than a window end: the latency is then the clock minus the
+     * latest event time this writer has seen (event time's frontier), and results are not kept by window end.
+     */
+    private final boolean eventTime;
 
     LatencyProbe(String name, long delayMillis, SerializableFunction<T, Long> windowEnd) {
+        this(name, delayMillis, windowEnd, false);
+    }
+
+    /**
+     * With {@code eventTime}, a probe of every event, whose value is the event's time: how far the latest event time
+     * seen trails the clock. An event the source sent out of order (the generator shifts a fifth of them back by up
+     * to {@code generator.disorder-max}, 8 s) is not behind by that much: the events after it show where the
+     * pipeline is. Nor is it kept by window end, which would be a map entry per millisecond of the run.
+     */
+    LatencyProbe(String name, long delayMillis, SerializableFunction<T, Long> value, boolean eventTime) {
         this.name = name;
         this.delayMillis = delayMillis;
-        this.windowEnd = windowEnd;
+        this.windowEnd = value;
+        this.eventTime = eventTime;
+        PER_SECOND.put(name, new CopyOnWriteArrayList<>());
         SAMPLES.put(name, new CopyOnWriteArrayList<>());
         WINDOW_ENDS.put(name, new ConcurrentHashMap<>());
         CHECKPOINTS.put(name, new CopyOnWriteArrayList<>());
@@ -73,6 +98,15 @@ final class LatencyProbe<T> implements Sink<T> {
         return all;
     }
 
+    /** The largest latency recorded under {@code name} in each second of the wall clock (epoch second → ms). */
+    static SortedMap<Long, Long> worstPerSecond(String name) {
+        SortedMap<Long, Long> all = new TreeMap<>();
+        for (PerSecond writer : PER_SECOND.getOrDefault(name, List.of())) {
+            writer.addTo(all);
+        }
+        return all;
+    }
+
     /** How many distinct window ends the results recorded under {@code name} have. */
     static int windowEnds(String name) {
         return WINDOW_ENDS.getOrDefault(name, Map.of()).size();
@@ -98,14 +132,27 @@ final class LatencyProbe<T> implements Sink<T> {
         SAMPLES.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(samples);
         Map<Long, Long> ends = WINDOW_ENDS.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
         List<Long> checkpoints = CHECKPOINTS.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
+        PerSecond perSecond = new PerSecond();
+        PER_SECOND.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(perSecond);
         return new SinkWriter<>() {
+            /** With {@link #eventTime}: the latest event time this writer has seen. */
+            private long frontier = Long.MIN_VALUE;
+
             @Override
             public void write(T element, Context ctx) {
                 Long end = windowEnd.apply(element);
                 if (end != null) {
-                    long latency = System.currentTimeMillis() - (end + delayMillis);
+                    long now = System.currentTimeMillis();
+                    if (eventTime) {
+                        frontier = Math.max(frontier, end);
+                        end = frontier;
+                    }
+                    long latency = now - (end + delayMillis);
                     samples.record(latency);
-                    ends.merge(end, latency, Math::max);
+                    perSecond.record(now / 1000, latency);
+                    if (!eventTime) {
+                        ends.merge(end, latency, Math::max);
+                    }
                 }
             }
 
@@ -119,5 +166,35 @@ final class LatencyProbe<T> implements Sink<T> {
             @Override
             public void close() {}
         };
+    }
+
+    /** One writer's largest latency per second: written by the writer's thread, read by the report's. */
+    static final class PerSecond {
+        private final TreeMap<Long, Long> done = new TreeMap<>();
+        private long second = Long.MIN_VALUE;
+        private long worst;
+
+        /** Records {@code latency} at epoch second {@code at}; seconds come in order (a writer's clock). */
+        void record(long at, long latency) {
+            if (at != second) {
+                if (second != Long.MIN_VALUE) {
+                    synchronized (this) {
+                        done.merge(second, worst, Math::max);
+                    }
+                }
+                second = at;
+                worst = latency;
+            } else if (latency > worst) {
+                worst = latency;
+            }
+        }
+
+        /** Adds this writer's seconds, the current one included, to {@code all}, keeping the larger of two. */
+        synchronized void addTo(Map<Long, Long> all) {
+            done.forEach((at, ms) -> all.merge(at, ms, Math::max));
+            if (second != Long.MIN_VALUE) {
+                all.merge(second, worst, Math::max);
+            }
+        }
     }
 }

@@ -1,15 +1,20 @@
 package io.clickstream.bench;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.dag.Pipeline;
 import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
+import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
+import org.apache.flink.runtime.checkpoint.TaskStateStats;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -17,6 +22,9 @@ import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
 import org.apache.flink.runtime.minicluster.RpcServiceSharing;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -46,6 +54,8 @@ final class SharedCluster implements PipelineExecutorServiceLoader, AutoCloseabl
             conf.set(RestOptions.BIND_PORT, "0");
         }
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        // Every checkpoint of a run, not the last ten: the latency run reports them all (checkpoints()).
+        conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 10_000);
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -93,6 +103,53 @@ final class SharedCluster implements PipelineExecutorServiceLoader, AutoCloseabl
         JobGraph job = PipelineExecutorUtils.getJobGraph(pipeline, configuration, classLoader);
         return cluster.submitJob(job).thenApply(submitted -> new MiniClusterJobClient(submitted.getJobID(), cluster,
                 classLoader, MiniClusterJobClient.JobFinalizationBehavior.NOTHING));
+    }
+
+    /** What a job's checkpoints took so far, oldest first, as its JobManager keeps them. */
+    List<Checkpoint> checkpoints(JobID job) throws Exception {
+        List<Checkpoint> all = new ArrayList<>();
+        for (AbstractCheckpointStats c : cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getHistory()
+                .getCheckpoints()) {
+            long sync = 0;
+            long async = 0;
+            long alignment = 0;
+            for (TaskStateStats task : c.getAllTaskStateStats()) {
+                if (task.getNumberOfAcknowledgedSubtasks() > 0) {
+                    sync = Math.max(sync, task.getSummaryStats().getSyncCheckpointDurationStats().getMaximum());
+                    async = Math.max(async, task.getSummaryStats().getAsyncCheckpointDurationStats().getMaximum());
+                    alignment = Math.max(alignment, task.getSummaryStats().getAlignmentDurationStats().getMaximum());
+                }
+            }
+            all.add(new Checkpoint(c.getTriggerTimestamp(), c.getStatus() == CheckpointStatsStatus.COMPLETED,
+                    c.getEndToEndDuration(), sync, async, alignment, c.getStateSize()));
+        }
+        all.sort(Comparator.comparingLong(c -> c.triggeredAt));
+        return all;
+    }
+
+    /** One checkpoint: when it was triggered, how long it took, its slowest subtask's phases, its size. */
+    static final class Checkpoint {
+        final long triggeredAt;
+        final boolean completed;
+        final long tookMillis;
+        /** The longest synchronous part of any subtask (the task thread stopped for it), ms. */
+        final long syncMillis;
+        /** The longest asynchronous part of any subtask (state written on other threads), ms. */
+        final long asyncMillis;
+        /** The longest a subtask waited for barriers of all its inputs, ms. */
+        final long alignmentMillis;
+        final long stateBytes;
+
+        Checkpoint(long triggeredAt, boolean completed, long tookMillis, long syncMillis, long asyncMillis,
+                long alignmentMillis, long stateBytes) {
+            this.triggeredAt = triggeredAt;
+            this.completed = completed;
+            this.tookMillis = tookMillis;
+            this.syncMillis = syncMillis;
+            this.asyncMillis = asyncMillis;
+            this.alignmentMillis = alignmentMillis;
+            this.stateBytes = stateBytes;
+        }
     }
 
     @Override

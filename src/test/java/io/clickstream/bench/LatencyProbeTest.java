@@ -64,4 +64,40 @@ class LatencyProbeTest {
         assertThat(LatencyProbe.checkpointMoments("probe-checkpoints")).hasSize(1)
                 .allSatisfy(at -> assertThat(at).isBetween(before, System.currentTimeMillis()));
     }
+
+    @Test
+    void eachSecondKeepsItsLargestLatencyAcrossWriters() {
+        LatencyProbe.PerSecond one = new LatencyProbe.PerSecond();
+        LatencyProbe.PerSecond two = new LatencyProbe.PerSecond();
+        one.record(100, 40);
+        one.record(100, 900);
+        one.record(100, 70);
+        one.record(102, 5);
+        two.record(100, 300);
+        two.record(101, 20);
+        two.record(102, 60);   // the current second of each writer counts too
+
+        Map<Long, Long> all = new java.util.TreeMap<>();
+        one.addTo(all);
+        two.addTo(all);
+        assertThat(all).containsExactly(Map.entry(100L, 900L), Map.entry(101L, 20L), Map.entry(102L, 60L));
+    }
+
+    @Test
+    void aProbeOfEventTimeMeasuresFromTheLatestEventTimeSeenSoAnEventSentOutOfOrderIsNotLag() throws Exception {
+        SinkWriter<Long> writer = writer(new LatencyProbe<>("probe-events", 0, ts -> ts, true));
+        long now = System.currentTimeMillis();
+        writer.write(now - 2_000, null);   // about 2 s behind
+        writer.write(now, null);           // caught up
+        writer.write(now - 8_000, null);   // sent 8 s out of order: the frontier is still now
+
+        Latencies all = LatencyProbe.samples("probe-events");
+        assertThat(all.count()).isEqualTo(3);
+        assertThat(all.max()).isBetween(2_000L, 2_900L);
+        assertThat(all.quantile(0.6)).as("the two events at the frontier").isBetween(0L, 900L);
+        assertThat(LatencyProbe.windowEnds("probe-events")).isZero();
+        assertThat(LatencyProbe.worstPerSecond("probe-events").values()).isNotEmpty()
+                .allSatisfy(ms -> assertThat(ms).isBetween(0L, 2_900L))
+                .anySatisfy(ms -> assertThat(ms).isGreaterThanOrEqualTo(2_000L));
+    }
 }
