@@ -177,8 +177,8 @@ public final class Benchmark {
 
     /**
      * Whether a latency run kept up with its rate, from how far the latest event time seen at the dedup output
-     * trailed the wall clock (least, median and p99 in ms). Keeping up, the median event waits tens of milliseconds beyond
-     * the start-up (49,000 and 57,000 events/s on 2 cores: 12 - 83 ms); at 65,000 it was 1.4 s, with results seconds
+     * trailed the wall clock (least, median and p99 in ms). Keeping up, the median event waits tens of milliseconds
+     * beyond the start-up (49,000 and 57,000 events/s on 2 cores: 12 - 83 ms); at 65,000 it was 1.4 s, with results seconds
      * late: a second of median queueing is back-pressure, not noise. A job that falls behind only late in the run
      * keeps a small median: RocksDB at 40,000 events/s for 300 s had a median of 0.9 s and ended 93 s behind, so
      * seconds at the p99 count too (a collection or a checkpoint delays events by a fraction of a second).
@@ -213,7 +213,8 @@ public final class Benchmark {
         }
         for (SharedCluster.Checkpoint cp : checkpoints) {
             inSpan.get(span(cp.triggeredAt, started, spanMillis, spans)).add(String.format(Locale.ROOT,
-                    "%s %,d ms (%,d / %,d / %,d ms; %,d MiB)", cp.completed ? "took" : "**did not complete**, after",
+                    "%s %,d ms (%,d / %,d / %,d ms; %,d MiB)", cp.outcome == SharedCluster.Outcome.COMPLETED ? "took"
+                            : cp.outcome == SharedCluster.Outcome.FAILED ? "**failed**, after" : "still running at the end,",
                     cp.tookMillis, cp.syncMillis, cp.asyncMillis, cp.alignmentMillis, cp.stateBytes >> 20));
         }
         StringBuilder t = new StringBuilder("| from s | lag at most ms | checkpoints (took; sync / async / alignment; size) |\n"

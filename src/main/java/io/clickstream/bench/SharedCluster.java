@@ -120,17 +120,21 @@ final class SharedCluster implements PipelineExecutorServiceLoader, AutoCloseabl
                     alignment = Math.max(alignment, task.getSummaryStats().getAlignmentDurationStats().getMaximum());
                 }
             }
-            all.add(new Checkpoint(c.getTriggerTimestamp(), c.getStatus() == CheckpointStatsStatus.COMPLETED,
+            all.add(new Checkpoint(c.getTriggerTimestamp(), c.getStatus() == CheckpointStatsStatus.COMPLETED ? Outcome.COMPLETED
+                    : c.getStatus() == CheckpointStatsStatus.IN_PROGRESS ? Outcome.RUNNING : Outcome.FAILED,
                     c.getEndToEndDuration(), sync, async, alignment, c.getStateSize()));
         }
         all.sort(Comparator.comparingLong(c -> c.triggeredAt));
         return all;
     }
 
+    /** How a checkpoint ended, or that it had not when it was read. */
+    enum Outcome { COMPLETED, FAILED, RUNNING }
+
     /** One checkpoint: when it was triggered, how long it took, its slowest subtask's phases, its size. */
     static final class Checkpoint {
         final long triggeredAt;
-        final boolean completed;
+        final Outcome outcome;
         final long tookMillis;
         /** The longest synchronous part of any subtask (the task thread stopped for it), ms. */
         final long syncMillis;
@@ -140,10 +144,10 @@ final class SharedCluster implements PipelineExecutorServiceLoader, AutoCloseabl
         final long alignmentMillis;
         final long stateBytes;
 
-        Checkpoint(long triggeredAt, boolean completed, long tookMillis, long syncMillis, long asyncMillis,
+        Checkpoint(long triggeredAt, Outcome outcome, long tookMillis, long syncMillis, long asyncMillis,
                 long alignmentMillis, long stateBytes) {
             this.triggeredAt = triggeredAt;
-            this.completed = completed;
+            this.outcome = outcome;
             this.tookMillis = tookMillis;
             this.syncMillis = syncMillis;
             this.asyncMillis = asyncMillis;

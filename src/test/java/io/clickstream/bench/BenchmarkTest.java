@@ -35,16 +35,18 @@ class BenchmarkTest {
         lag.put(1_800_000_019L, 2_300L);
         lag.put(1_800_000_031L, 400L);      // past the last span (30 s): the last
         List<SharedCluster.Checkpoint> checkpoints = List.of(
-                new SharedCluster.Checkpoint(started + 12_000, true, 8_250, 7_900, 310, 4, 3L << 30),
-                new SharedCluster.Checkpoint(started + 3_000, true, 120, 15, 90, 0, 5L << 20),
-                new SharedCluster.Checkpoint(started + 22_000, false, 60_000, 0, 0, 0, 0));
+                new SharedCluster.Checkpoint(started + 12_000, SharedCluster.Outcome.COMPLETED, 8_250, 7_900, 310, 4, 3L << 30),
+                new SharedCluster.Checkpoint(started + 3_000, SharedCluster.Outcome.COMPLETED, 120, 15, 90, 0, 5L << 20),
+                new SharedCluster.Checkpoint(started + 22_000, SharedCluster.Outcome.FAILED, 60_000, 0, 0, 0, 0),
+                new SharedCluster.Checkpoint(started + 29_000, SharedCluster.Outcome.RUNNING, 700, 100, 0, 0, 0));
 
         assertThat(Benchmark.overTheRun(started, 10_000, 3, lag, 300, checkpoints)).isEqualTo(
                 "| from s | lag at most ms | checkpoints (took; sync / async / alignment; size) |\n"
                 + "|---:|---:|---|\n"
                 + "| 0 | 150 | took 120 ms (15 / 90 / 0 ms; 5 MiB) |\n"
                 + "| 10 | 9,000 | took 8,250 ms (7,900 / 310 / 4 ms; 3,072 MiB) |\n"
-                + "| 20 | 100 | **did not complete**, after 60,000 ms (0 / 0 / 0 ms; 0 MiB) |\n");
+                + "| 20 | 100 | **failed**, after 60,000 ms (0 / 0 / 0 ms; 0 MiB); still running at the end, 700 ms (100 / 0 / 0 ms; "
+                + "0 MiB) |\n");
         assertThat(Benchmark.overTheRun(started, 10_000, 2, new TreeMap<>(), 0, List.of())).isEqualTo(
                 "| from s | lag at most ms | checkpoints (took; sync / async / alignment; size) |\n"
                 + "|---:|---:|---|\n"
