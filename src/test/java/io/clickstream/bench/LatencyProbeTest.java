@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,7 +78,7 @@ class LatencyProbeTest {
         two.record(101, 20);
         two.record(102, 60);   // the current second of each writer counts too
 
-        Map<Long, Long> all = new java.util.TreeMap<>();
+        Map<Long, Long> all = new TreeMap<>();
         one.addTo(all);
         two.addTo(all);
         assertThat(all).containsExactly(Map.entry(100L, 900L), Map.entry(101L, 20L), Map.entry(102L, 60L));
