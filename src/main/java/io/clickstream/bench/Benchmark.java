@@ -227,6 +227,10 @@ public final class Benchmark {
         return t.toString();
     }
 
+    private static long ceilDiv(long x, long y) {
+        return -Math.floorDiv(-x, y);
+    }
+
     /** The span that {@code at} (epoch ms) falls in; moments before the first or after the last count in those. */
     private static int span(long at, long started, long spanMillis, int spans) {
         return (int) Math.max(0, Math.min(spans - 1, Math.floorDiv(at - started, spanMillis)));
@@ -477,16 +481,18 @@ public final class Benchmark {
         r.setLength(r.length() - 1);
         r.append(".\n");
         long interval = c.duration(Settings.CHECKPOINT_INTERVAL).toMillis();
-        long span = interval * Math.max(1, -Math.floorDiv(-latencySeconds * 1000, interval * 30));
+        long runMillis = latencySeconds * 1000;
+        // Whole checkpoint intervals, as few as keep the table to about 30 rows.
+        long span = interval * Math.max(1, ceilDiv(runMillis, interval * 30));
         r.append(String.format(Locale.ROOT, "%nOver the run, in spans of %d s: the event-time lag at the dedup output "
                 + "at most (less the start-up, as above), and the checkpoints triggered in the span (how long each took; "
                 + "of its subtasks, the longest synchronous part, which stops the task, the longest asynchronous part, "
                 + "the longest barrier alignment; the state's size). A lag that grows through a span and falls in the "
                 + "next is work that came all at once: if it meets a checkpoint, the checkpoint.%n%n", span / 1000));
-        r.append(overTheRun(started[0], span, (int) -Math.floorDiv(-latencySeconds * 1000, span),
+        r.append(overTheRun(started[0], span, (int) ceilDiv(runMillis, span),
                 LatencyProbe.worstPerSecond("event-time-lag"), lag, checkpoints.isEmpty() ? List.of() : checkpoints.get(0)));
         long[] due = LatencyProbe.dueAfterCheckpoint(LatencyProbe.checkpointMoments("high-spend"), delay + lag,
-                c.duration(Settings.CHECKPOINT_INTERVAL).toMillis());
+                interval);
         if (due.length > 0) {
             r.append(String.format(Locale.ROOT, "%nEach minute's results fell due %,d ms after a checkpoint reached the "
                     + "sinks (median of %d, %,d – %,d; the window end + the watermark delay + the start-up against each "
