@@ -174,6 +174,15 @@ class SeenEventIdsTest {
         assertThat(back.cleanupAt()).isEqualTo(77);
     }
 
+    /** {@code n} ids: every {@code stringEvery}-th a plain string, the others random UUIDs drawn from {@code r}. */
+    private static List<String> idPool(Random r, int n, int stringEvery) {
+        List<String> pool = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pool.add(i % stringEvery == 0 ? "id-" + i : new UUID(r.nextLong(), r.nextLong()).toString());
+        }
+        return pool;
+    }
+
     /**
      * Random sightings, expiries, copies and restores against a map of first-seen times: the same answers, the
      * same ids in first-seen order, and a copied value's checkpoint bytes unchanged by what the copy does next.
@@ -181,10 +190,7 @@ class SeenEventIdsTest {
     @Test
     void behavesAsAMapOfFirstSeenTimesThroughSightingsExpiriesCopiesAndRestores() throws Exception {
         Random r = new Random(11);
-        List<String> pool = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            pool.add(i % 3 == 0 ? "id-" + i : new UUID(r.nextLong(), r.nextLong()).toString());
-        }
+        List<String> pool = idPool(r, 300, 3);
         java.util.LinkedHashMap<String, Long> model = new java.util.LinkedHashMap<>();
         SeenEventIds s = new SeenEventIds();
         SeenEventIds copied = null;
@@ -260,10 +266,7 @@ class SeenEventIdsTest {
     @Test
     void addLiveHoldsWhatLookingUpAndAddingEachIdAsAStringHeld() throws Exception {
         Random r = new Random(5);
-        List<String> pool = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            pool.add(i % 4 == 0 ? "id-" + i : new UUID(r.nextLong(), r.nextLong()).toString());
-        }
+        List<String> pool = idPool(r, 400, 4);
         for (int round = 0; round < 200; round++) {
             SeenEventIds byBits = new SeenEventIds();
             SeenEventIds byStrings = new SeenEventIds();
