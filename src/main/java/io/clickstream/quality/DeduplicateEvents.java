@@ -64,20 +64,18 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         MAP_ENTRIES,
         /**
          * A {@code MapState<latest first seen, ids>}: the ids a user sent between two checkpoints (or before leaving
-         * the cache) as one block, with every recent user's ids on the heap ({@link RecentIds}: as they are, or as a
-         * filter once they outgrow its memory), read from its blocks once. An event costs a lookup on the heap, a
-         * checkpoint one {@code put} per user with new ids (not one per id), and a block is removed whole once its
-         * latest id is past the horizon. RocksDB with the cache (the default).
+         * the cache) as one block, with the recent users' ids on the heap and every id within the horizon in filters
+         * ({@link RecentIds}), a user's blocks read once in a run. An event costs a lookup on the heap, a checkpoint
+         * one {@code put} per user with new ids (not one per id), and a block is removed whole once its latest id is
+         * past the horizon. RocksDB with the cache (the default).
          */
         BLOCKS;
     }
 
-    /** A user loaded with more blocks than this has them rewritten as one (users that often leave the cache). */
-    static final int MOST_BLOCKS = 16;
-
     /**
      * The memory {@link RecentIds} takes per cached user, in ids held as they are ({@value RecentIds#ID_BYTES} bytes
-     * each): about 46 MB for 10,000 users. Past it, users' ids become filters of about 2 bytes per id.
+     * each): about 46 MB for 10,000 users. Past it, the least recently used users leave; the filters of every id
+     * within the horizon (about 2 bytes each) come on top.
      */
     static final int IDS_PER_CACHED_USER = 100;
 
@@ -104,8 +102,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient Counter late;
     private transient Counter distinct;
     private transient volatile long lastWatermark;
-    /** The processing time of the event or timer at hand: when {@link #recent} makes a filter. */
-    private transient long now;
+    /** How many times a user's blocks were read whole (on its first event in a run, or for an id filtered "perhaps"); for tests. */
+    private transient long blockReads;
     /**
      * Whether the state is on the heap, where the value read is the one in state, changed in place (the heap backend
      * hands out a copy of its own while a checkpoint is copying it), so only a new value is written.
@@ -157,6 +155,11 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         return keys;
     }
 
+    /** {@link IdStore#BLOCKS}: how many times a user's blocks were read whole; for tests. */
+    long blockReads() {
+        return blockReads;
+    }
+
     /** The form this instance stores ids in (after open). */
     public IdStore store() {
         return store;
@@ -177,7 +180,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
                         + "use DeduplicateEvents.operator or HeapAware.Operator");
             }
             recent = new RecentIds((long) Math.max(1, cachedUsers) * IDS_PER_CACHED_USER * RecentIds.ID_BYTES,
-                    this::writeBack, () -> now);
+                    horizon, this::writeBack);
         }
 
         MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
@@ -192,7 +195,6 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        this.now = now;
         boolean first = store == IdStore.ONE_VALUE ? firstInValue(event.eventId, now, ctx)
                 : store == IdStore.BLOCKS ? firstInBlocks(event.eventId, now, ctx)
                 : firstInMap(event.eventId, now, ctx);
@@ -244,26 +246,26 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         return true;
     }
 
-    /** {@link IdStore#BLOCKS}: the user's ids on the heap, read from its blocks if they are not there. */
+    /**
+     * {@link IdStore#BLOCKS}: the id against the user's ids on the heap, and the filters for the rest. A user not on
+     * the heap comes back with none held; its blocks are read only on its first event in the run.
+     */
     private boolean firstInBlocks(String eventId, long now, Context ctx) throws Exception {
         Object key = ctx.getCurrentKey();
         RecentIds.User user = recent.get(key);
-        if (user != null && user.older != null && now >= user.olderSince + horizon) {
-            // Its filter still answers for ids that have expired since it was made: the user is read again.
-            recent.evict(key);
-            user = null;
-        }
         if (user == null) {
-            user = readBlocks(now);
+            user = recent.known(key) ? returning() : readBlocks(key, now);
             recent.put(key, user);
         }
         SeenEventIds held = user.ids;
-        if (user.older != null && held.mayBeIn(user.older, eventId) && repeatInBlocks(eventId, held, now)) {
+        long hash = SlicedIdFilter.hash(key, held.hashFor(eventId));
+        if (recent.mayHold(hash, now) && repeatInBlocks(eventId, held, now)) {
             return false;
         }
         if (!held.firstSighting(eventId, now, horizon)) {
             return false;
         }
+        recent.add(hash, now);
         user.seen(now);
         if (held.cleanupAt() == SeenEventIds.NO_CLEANUP) {
             long at = schedule(ctx, now + horizon);
@@ -275,16 +277,16 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     }
 
     /**
-     * For an id the user's filter may hold: whether it is a repeat found in the user's blocks (first seen there
-     * within the horizon). An id held on the heap is left to {@link SeenEventIds#firstSighting}, which has its
-     * latest time. Reads every block of the user: for a repeat of an id sent before the user's ids were last
-     * filtered, and for about one new id in a thousand, which the filter cannot tell apart (a producer's retry
-     * nearly always comes soon enough to be held on the heap still).
+     * For an id the filters may hold: whether it is a repeat found in the user's blocks (first seen there within the
+     * horizon). An id held on the heap is left to {@link SeenEventIds#firstSighting}, which has its latest time.
+     * Reads every block of the user: for a repeat of an id the user no longer holds (it left the cache since, or
+     * the job restarted), and for the few new ids the filters cannot tell apart (about one in a few hundred).
      */
     private boolean repeatInBlocks(String eventId, SeenEventIds held, long now) throws Exception {
         if (held.firstSeen(eventId) != null) {
             return false;
         }
+        blockReads++;
         long latest = Long.MIN_VALUE;
         for (SeenEventIds block : blocks.values()) {
             Long t = block.firstSeen(eventId);
@@ -295,35 +297,37 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         return latest != Long.MIN_VALUE && now < latest + horizon;
     }
 
+    /** A user whose ids are in the filters, back on the heap with none held and its pending cleanup time. */
+    private RecentIds.User returning() throws Exception {
+        SeenEventIds held = new SeenEventIds();
+        Long pending = blocksCleanupAt.value();
+        held.setCleanupAt(pending == null ? SeenEventIds.NO_CLEANUP : pending);
+        return recent.returning(held);
+    }
+
     /**
-     * The current user's ids within the horizon from its blocks (after taking over another form's state), with its
-     * pending cleanup time. A user with more than {@value #MOST_BLOCKS} blocks has them rewritten as one.
+     * The current user on its first event in the run (after taking over another form's state): the ids within the
+     * horizon in its blocks go into the filters, and it starts with none held, its pending cleanup time and the
+     * key of its latest block.
      */
-    private RecentIds.User readBlocks(long now) throws Exception {
+    private RecentIds.User readBlocks(Object key, long now) throws Exception {
         SeenEventIds held = new SeenEventIds();
         Long pending = blocksCleanupAt.value();
         if (pending == null) {
             pending = takeOverIntoBlocks(now);
-            if (pending == null) {
-                return new RecentIds.User(held, Long.MIN_VALUE);
-            }
         }
+        recent.read(key);
+        if (pending == null) {
+            return new RecentIds.User(held, Long.MIN_VALUE);
+        }
+        blockReads++;
         long last = Long.MIN_VALUE;
-        int n = 0;
         for (Map.Entry<Long, SeenEventIds> block : blocks.entries()) {
             last = Math.max(last, block.getKey());
-            n++;
-            addLive(held, block.getValue(), now);
+            block.getValue().forEachLiveHash(now, horizon,
+                    (hash, firstSeen) -> recent.add(SlicedIdFilter.hash(key, hash), firstSeen));
         }
-        held.orderByFirstSeen();
         held.setCleanupAt(pending);
-        if (n > MOST_BLOCKS) {
-            blocks.clear();
-            last = Long.MIN_VALUE;
-            if (!held.isEmpty()) {
-                last = writeBlock(held);
-            }
-        }
         return new RecentIds.User(held, last);
     }
 
@@ -368,7 +372,6 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ClickEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        this.now = now;
         if (store == IdStore.ONE_VALUE) {
             SeenEventIds user = ids.value();
             if (user == null) {

@@ -1,15 +1,15 @@
 package io.clickstream.quality;
 
 /**
- * An approximate set of eventId hashes ({@link SeenEventIds#hashAt}): "perhaps held" or "certainly not held". A
+ * An approximate set of eventId hashes ({@link SlicedIdFilter#hash}): "perhaps held" or "certainly not held". A
  * blocked Bloom filter: each id sets {@value #BITS_SET} bits within one 64-byte block, so a lookup reads one cache
  * line, at {@value #BITS_PER_ID} bits per id (about 2 bytes, where {@link SeenEventIds} holds an id in about 46).
  * Filled to its size, about one lookup of an absent id in a thousand answers "perhaps" ({@code IdFilterTest}).
  *
  * <p>It grows in segments: ids added beyond what the last segment was sized for go into a new one twice the size
  * of all before, so every segment keeps its bits per id, and a lookup reads one line per segment (a handful after a
- * thousandfold growth). Nothing is ever removed: the dedup drops a filter whole and builds it again from the ids
- * left (see {@link RecentIds.User#older}).
+ * thousandfold growth). Nothing is ever removed: the dedup drops a filter whole once every id in it has expired
+ * ({@link SlicedIdFilter}).
  */
 final class IdFilter {
     static final int BITS_PER_ID = 16;

@@ -1,35 +1,37 @@
 package io.clickstream.quality;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
+import java.util.Set;
 
 /**
  * The eventIds of the users the dedup saw most recently, with their pending cleanup times, on the heap, in front
- * of its blocks of ids in RocksDB ({@link DeduplicateEvents.IdStore#BLOCKS}). A user's ids are read from its blocks
- * once, when the user is not here; the ids seen since then are gathered ({@link User#unwritten}) and written as one
- * block before the next checkpoint ({@link #flush}), or when the user leaves.
+ * of its blocks of ids in RocksDB ({@link DeduplicateEvents.IdStore#BLOCKS}); and the filters of every id within the
+ * horizon ({@link SlicedIdFilter}). The ids a user sends are held here and gathered ({@link User#unwritten}) to be
+ * written as one block before the next checkpoint ({@link #flush}), or when the user leaves.
  *
  * <p>Why: in RocksDB nearly every event's id is new. Asking RocksDB for it is a {@code get} that finds nothing,
  * and storing it a {@code put}: JNI calls, the key serialized, the memtable searched and written, and later flushed
  * and compacted. In the profiles of the full pipeline on RocksDB the lookups were about a quarter of the dedup's
  * task, and with them answered here the puts were a fifth; a checkpoint now writes one block per user that sent
- * new ids, not one entry per id (docs/benchmarks.md, nineteenth round).
+ * new ids, not one entry per id (docs/benchmarks.md, nineteenth round). An id the user holds here is judged by its
+ * first-seen time; one it does not hold, by the filters: "certainly not seen" for nearly every new id, and only a
+ * "perhaps" is looked up in the user's blocks.
  *
- * <p>Bounded by memory, not users: a busy user can hold thousands of ids within an hour's horizon. Past the budget,
- * the least recently used users' ids (all written to blocks first) become a filter ({@link User#older}, about 2
- * bytes per id where an id takes about {@value #ID_BYTES}), until a quarter of the budget is free; only if the
- * filters alone fill it do the least recently used users go (never the last one added), their unwritten ids written
- * first. Before the filters, a user who left was read back whole on its next event: in a sustained run whose ids
- * outgrew the budget that was nearly every event, each reading hundreds of ids (docs/benchmarks.md).
+ * <p>The ids held are bounded by memory, not users: past the budget the least recently used users leave (their
+ * unwritten ids written first), down to three quarters of it, never the last one added. A user who comes back starts
+ * with no ids held, as its ids are in the filters: its blocks are read once in a run, on its first event, to put
+ * them there ({@link #known}). The filters are not part of the budget: they take about 2 bytes per id within the
+ * horizon, whoever sent it.
  */
 final class RecentIds {
     /** What an id held on the heap takes, on average ({@code DedupMemoryBench}, docs/benchmarks.md). */
     static final int ID_BYTES = 46;
-    /** A user with fewer ids than this keeps them as they are: a filter would save little. */
-    static final int FILTER_LEAST = 16;
+    /** What a user held takes besides its ids, about: its two map entries, its objects and their empty arrays. */
+    static final int USER_BYTES = 300;
 
     /** Writes a user's {@link User#unwritten} ids as a block (setting the current key to the user's). */
     @FunctionalInterface
@@ -39,26 +41,15 @@ final class RecentIds {
 
     /** One user's ids on the heap. */
     static final class User {
-        /**
-         * Every id within the horizon, in first-seen order, with the pending cleanup time; once the user has a
-         * filter ({@link #older}), the ids since the filter last took them.
-         */
+        /** The ids the user sent since it came into the cache, in first-seen order, with the pending cleanup time. */
         SeenEventIds ids;
-        /**
-         * Null, or the ids written to the user's blocks that {@link #ids} no longer holds, as a filter: an id it
-         * may hold is looked up in the blocks; one it does not is not there. Built again from the blocks a horizon
-         * after it was made, so that it does not keep growing with ids long expired.
-         */
-        IdFilter older;
-        /** When {@link #older} was made (processing time). */
-        long olderSince;
         /** The bytes {@link RecentIds} counts for this user. */
         private long counted;
         /** The ids seen since the user's blocks were read or last written, or null if none. */
         SeenEventIds unwritten;
         /** The latest first-seen time in {@link #unwritten}. */
         long unwrittenLatest = Long.MIN_VALUE;
-        /** The key of the user's latest block in state, or {@link Long#MIN_VALUE} if it has none. */
+        /** The key of the user's latest block in state, or a key at least as late; {@link Long#MIN_VALUE} if none. */
         long lastBlock;
 
         User(SeenEventIds ids, long lastBlock) {
@@ -93,33 +84,14 @@ final class RecentIds {
             unwrittenLatest = Long.MIN_VALUE;
         }
 
-        /** What the user's ids take on the heap: {@value #ID_BYTES} bytes per id held, and the filter's bits. */
+        /** What the user takes on the heap, about: {@value #ID_BYTES} bytes per id held, and {@value #USER_BYTES}. */
         long bytes() {
-            return (long) ids.size() * ID_BYTES + (older == null ? 0 : older.bytes());
-        }
-
-        /**
-         * Moves the ids held into the filter (made at {@code now} if there is none), keeping the cleanup time. Only
-         * once every id held is written to a block ({@link #unwritten} null): the filter stands for ids in blocks.
-         */
-        void filter(long now) {
-            if (unwritten != null) {
-                throw new IllegalStateException("the user's unwritten ids must be written before they are filtered");
-            }
-            if (older == null) {
-                older = new IdFilter(2 * ids.size());
-                olderSince = now;
-            }
-            ids.addAllTo(older);
-            SeenEventIds left = new SeenEventIds();
-            left.setCleanupAt(ids.cleanupAt());
-            ids = left;
+            return (long) ids.size() * ID_BYTES + USER_BYTES;
         }
     }
 
     private final long budget;
     private final WriteBack writeBack;
-    private final LongSupplier clock;
     private long held;
     /** In access order: the first user is the least recently used. */
     private final LinkedHashMap<Object, User> users = new LinkedHashMap<>(1024, 0.75f, true);
@@ -128,19 +100,25 @@ final class RecentIds {
      * only when a user comes or goes, not on each event.
      */
     private final HashMap<Object, User> byKey = new HashMap<>(1024);
+    /** Every id within the horizon of the users {@link #known}. */
+    private final SlicedIdFilter filter;
+    /** The users whose blocks were read in this run: their ids are in {@link #filter}, held here or not. */
+    private final Set<Object> known = new HashSet<>(1024);
+    /** The latest block key of any user that left: a user who comes back writes later keys (see {@link #returning}). */
+    private long leftLastBlock = Long.MIN_VALUE;
 
     /**
-     * {@code budget}: the most bytes held in all ({@link User#bytes}), at least {@value #ID_BYTES}; {@code clock}:
-     * processing time, for when a filter is made.
+     * {@code budget}: the most bytes held in all ({@link User#bytes}), at least one user's with one id;
+     * {@code horizon}: how long an id is remembered, for the filters.
      */
-    RecentIds(long budget, WriteBack writeBack, LongSupplier clock) {
-        if (budget < ID_BYTES) {
-            throw new IllegalArgumentException("a budget of " + budget + " bytes holds no id: give at least "
-                    + ID_BYTES + ", or no cache");
+    RecentIds(long budget, long horizon, WriteBack writeBack) {
+        if (budget < ID_BYTES + USER_BYTES) {
+            throw new IllegalArgumentException("a budget of " + budget + " bytes holds no user: give at least "
+                    + (ID_BYTES + USER_BYTES) + ", or no cache");
         }
         this.budget = budget;
         this.writeBack = writeBack;
-        this.clock = clock;
+        this.filter = new SlicedIdFilter(horizon);
     }
 
     /** The user's ids, or null if they are not here; the user becomes the most recently used. */
@@ -156,7 +134,7 @@ final class RecentIds {
         return byKey.get(user);
     }
 
-    /** Holds {@code ids} as the user's (read from its blocks). */
+    /** Holds {@code ids} as the user's: new, read from its blocks, or {@link #returning}. */
     void put(Object user, User ids) throws Exception {
         User before = users.put(user, ids);
         byKey.put(user, ids);
@@ -173,22 +151,14 @@ final class RecentIds {
         trim();
     }
 
-    /** Forgets the user (whose ids are all written, or expired). */
+    /** Forgets the user, whose ids have all expired: its blocks are read again if it comes back. */
     void remove(Object user) {
+        known.remove(user);
         User ids = users.remove(user);
         byKey.remove(user);
         if (ids != null) {
             held -= ids.counted;
         }
-    }
-
-    /** Writes the user's unwritten ids and forgets it: read from its blocks again on its next event. */
-    void evict(Object user) throws Exception {
-        User ids = byKey.get(user);
-        if (ids != null && ids.unwritten != null) {
-            writeBack.write(user, ids);
-        }
-        remove(user);
     }
 
     /** Writes every user's unwritten ids; the users stay. Before every checkpoint. */
@@ -207,38 +177,59 @@ final class RecentIds {
     }
 
     /**
-     * Over the budget: the least recently used users' ids become filters until a quarter of the budget is free (so
-     * that this runs once per many events, not on each), then, if that is not enough, the least recently used users
-     * go, down to the same mark.
+     * Over the budget: the least recently used users leave, their unwritten ids written first, until a quarter of
+     * the budget is free (so that this runs once per many events, not on each); never the last one added.
      */
     private void trim() throws Exception {
         if (held <= budget) {
             return;
         }
         long mark = budget - budget / 4;
-        long now = clock.getAsLong();
-        for (Iterator<Map.Entry<Object, User>> it = users.entrySet().iterator(); it.hasNext() && held > mark; ) {
-            Map.Entry<Object, User> e = it.next();
-            User u = e.getValue();
-            if (u.ids.size() < FILTER_LEAST) {
-                continue;
-            }
-            if (u.unwritten != null) {
-                writeBack.write(e.getKey(), u);
-            }
-            u.filter(now);
-            count(u);
-        }
         Iterator<Map.Entry<Object, User>> eldest = users.entrySet().iterator();
         while (held > mark && users.size() > 1) {
             Map.Entry<Object, User> out = eldest.next();
-            if (out.getValue().unwritten != null) {
-                writeBack.write(out.getKey(), out.getValue());
+            User u = out.getValue();
+            if (u.unwritten != null) {
+                writeBack.write(out.getKey(), u);
             }
-            held -= out.getValue().counted;
+            leftLastBlock = Math.max(leftLastBlock, u.lastBlock);
+            held -= u.counted;
             byKey.remove(out.getKey());
             eldest.remove();
         }
+    }
+
+    /** Whether the user's blocks were read in this run, so that its ids are in the filters. */
+    boolean known(Object user) {
+        return known.contains(user);
+    }
+
+    /** The user's blocks were read, and their ids within the horizon added to the filters ({@link #add}). */
+    void read(Object user) {
+        known.add(user);
+    }
+
+    /**
+     * A known user coming back, with no ids held ({@code ids} carries its pending cleanup time): its next block
+     * gets a key later than any block of a user that left, so it replaces none of its own.
+     */
+    User returning(SeenEventIds ids) {
+        return new User(ids, leftLastBlock);
+    }
+
+    /** Whether the filters may hold an id of this hash ({@link SlicedIdFilter#hash}) unexpired at {@code now}. */
+    boolean mayHold(long hash, long now) {
+        return filter.mightContain(hash, now);
+    }
+
+    /** Adds an id of this hash ({@link SlicedIdFilter#hash}), first seen at {@code firstSeen}, to the filters. */
+    void add(long hash, long firstSeen) {
+        filter.add(hash, firstSeen);
+    }
+
+    /** The filters' bytes; for tests. */
+    long filterBytes() {
+        return filter.bytes();
     }
 
     /** How many bytes are held; for tests. */

@@ -65,8 +65,8 @@ public final class SeenEventIds {
     /** The bits of the id last looked up, if it was a UUID: {@link #append} after a miss reuses them. */
     private boolean lookedUpUuid;
     /**
-     * The id whose parse the lookup fields hold, or null: the dedup asks a user's filter about an id and then looks it
-     * up here ({@link #mayBeIn}, {@link #firstSighting}), and the second parse of the same string is skipped.
+     * The id whose parse the lookup fields hold, or null: the dedup asks its filters about an id and then looks it
+     * up here ({@link #hashFor}, {@link #firstSighting}), and the second parse of the same string is skipped.
      */
     private String parsed;
     private long lookedUpHi;
@@ -189,18 +189,28 @@ public final class SeenEventIds {
         }
     }
 
-    /** Adds every id held to {@code filter}, by {@link #hashAt}. */
-    void addAllTo(IdFilter filter) {
+    /**
+     * Calls {@code visitor} with the hash ({@link #hashAt}) and first-seen time of each id still within {@code horizon}
+     * at {@code now}: a user's blocks into the dedup's filters.
+     */
+    void forEachLiveHash(long now, long horizon, HashVisitor visitor) {
         for (int p = start; p < end; p++) {
-            if (seenAt[p] != RETIRED) {
-                filter.add(hashAt(p));
+            long firstSeen = seenAt[p];
+            if (firstSeen != RETIRED && now < firstSeen + horizon) {
+                visitor.visit(hashAt(p), firstSeen);
             }
         }
     }
 
-    /** Whether {@code filter} may hold {@code id}: the id's hash as {@link #hashAt} gives it once held. */
-    boolean mayBeIn(IdFilter filter, String id) {
-        return filter.mightContain(parse(id) ? hashOf(lookedUpHi, lookedUpLo) : hashOf(id));
+    /** One id's hash and when it was first seen. */
+    @FunctionalInterface
+    interface HashVisitor {
+        void visit(long hash, long firstSeen);
+    }
+
+    /** The hash {@code id} has once held ({@link #hashAt}); its parse is kept for a lookup of the same id next. */
+    long hashFor(String id) {
+        return parse(id) ? hashOf(lookedUpHi, lookedUpLo) : hashOf(id);
     }
 
     /** The hash of the id at position {@code p}: of its 128 bits if it is a UUID, else of its string. */

@@ -26,23 +26,23 @@ class IdFilterTest {
         IdFilter filter = new IdFilter(100);
         SeenEventIds parser = new SeenEventIds();
         List<String> added = new ArrayList<>();
-        // Added in batches, as the dedup filters a user's ids again and again: the filter grows in segments.
+        // Added in batches beyond its first size, as a slice of the dedup's filters fills: it grows in segments.
         for (int batch = 0; batch < 12; batch++) {
             SeenEventIds held = new SeenEventIds();
             for (String id : ids(r, 2_000 * (batch + 1), "b" + batch + "-")) {
                 held.firstSighting(id, 0, HORIZON);
                 added.add(id);
             }
-            held.addAllTo(filter);
+            held.forEachLiveHash(0, HORIZON, (hash, firstSeen) -> filter.add(hash));
         }
         assertThat(filter.size()).isEqualTo(added.size());
         for (String id : added) {
-            assertThat(parser.mayBeIn(filter, id)).as(id).isTrue();
+            assertThat(filter.mightContain(parser.hashFor(id))).as(id).isTrue();
         }
         int perhaps = 0;
         List<String> absent = ids(r, 200_000, "absent-");
         for (String id : absent) {
-            perhaps += parser.mayBeIn(filter, id) ? 1 : 0;
+            perhaps += filter.mightContain(parser.hashFor(id)) ? 1 : 0;
         }
         // Each segment answers "perhaps" for its own share of absent ids (0.47 % here, from seven segments).
         assertThat(perhaps).as("absent ids the filter may hold").isLessThan(absent.size() / 200);
@@ -58,10 +58,10 @@ class IdFilterTest {
             held.firstSighting(id, 0, HORIZON);
         }
         IdFilter filter = new IdFilter(added.size());
-        held.addAllTo(filter);
+        held.forEachLiveHash(0, HORIZON, (hash, firstSeen) -> filter.add(hash));
         int perhaps = 0;
         for (String id : ids(r, 200_000, "out-")) {
-            perhaps += held.mayBeIn(filter, id) ? 1 : 0;
+            perhaps += filter.mightContain(held.hashFor(id)) ? 1 : 0;
         }
         assertThat(perhaps).as("of 200,000 absent ids (170 with this seed)").isBetween(1, 400);
         assertThat(filter.bytes()).isBetween(added.size() * 2L, added.size() * 2L + 64);   // whole 64-byte blocks
@@ -74,10 +74,10 @@ class IdFilterTest {
         held.firstSighting(uuid, 0, HORIZON);
         held.firstSighting("e-1", 0, HORIZON);
         IdFilter filter = new IdFilter(1);
-        held.addAllTo(filter);
+        held.forEachLiveHash(0, HORIZON, (hash, firstSeen) -> filter.add(hash));
         SeenEventIds other = new SeenEventIds();
-        assertThat(other.mayBeIn(filter, uuid)).isTrue();
-        assertThat(other.mayBeIn(filter, "e-1")).isTrue();
+        assertThat(filter.mightContain(other.hashFor(uuid))).isTrue();
+        assertThat(filter.mightContain(other.hashFor("e-1"))).isTrue();
         assertThat(held.hashAt(0)).isNotEqualTo(held.hashAt(1));
     }
 }

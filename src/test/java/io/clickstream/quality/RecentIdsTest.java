@@ -13,15 +13,12 @@ class RecentIdsTest {
     /** The users whose unwritten ids were written, in order, with how many ids each. */
     private final List<String> written = new ArrayList<>();
 
-    /** The clock the cache reads when it makes a filter. */
-    private long now = 1_000;
-
-    /** A cache of {@code ids} ids' worth of bytes. */
-    private RecentIds recent(long ids) {
-        return new RecentIds(ids * RecentIds.ID_BYTES, (user, held) -> {
+    /** A cache of {@code bytes} ({@link #cost}). */
+    private RecentIds recent(long bytes) {
+        return new RecentIds(bytes, HORIZON, (user, held) -> {
             written.add(user + ":" + held.unwritten.size());
             held.written(held.nextBlock());
-        }, () -> now);
+        });
     }
 
     private static RecentIds.User ids(String... ids) {
@@ -40,81 +37,91 @@ class RecentIdsTest {
         return ids(ids);
     }
 
-    private static long bytes(int ids) {
-        return (long) ids * RecentIds.ID_BYTES;
+    /** What {@code users} users holding {@code ids} ids in all take, as the cache counts it. */
+    private static long cost(int users, int ids) {
+        return (long) users * RecentIds.USER_BYTES + (long) ids * RecentIds.ID_BYTES;
     }
 
     @Test
     void beyondItsBudgetTheLeastRecentlyUsedUsersLeaveDownToThreeQuartersOfItButNeverTheLastOne() throws Exception {
-        RecentIds recent = recent(8);
+        long budget = cost(4, 8);
+        RecentIds recent = recent(budget);
         recent.put("u1", ids("a", "b"));
         recent.put("u2", ids("c"));
         recent.put("u3", ids("d", "e"));
         recent.get("u1");                       // u2 is now the least recently used, then u3
-        recent.put("u4", ids("f", "g", "h", "i"));   // 9 ids: u2 and u3 leave, down to 6 of 8
+        recent.put("u4", ids("f", "g", "h", "i"));   // 4 users, 9 ids: u2 and u3 leave
 
         assertThat(recent.peek("u2")).isNull();
         assertThat(recent.peek("u3")).isNull();
-        assertThat(recent.held()).isEqualTo(bytes(6));
+        assertThat(recent.held()).isEqualTo(cost(2, 6)).isLessThanOrEqualTo(budget - budget / 4);
         assertThat(recent.users()).isEqualTo(2);
 
-        recent.put("u5", ids("j", "k", "l", "m", "n", "o", "p", "q", "r"));   // more than the budget alone
+        recent.put("u5", manyIds("j", 30));     // more than the budget alone
+        assertThat(cost(1, 30)).isGreaterThan(budget);
         assertThat(recent.users()).isEqualTo(1);
         assertThat(recent.get("u5")).isNotNull();
-        assertThat(recent.held()).isEqualTo(bytes(9));
+        assertThat(recent.held()).isEqualTo(cost(1, 30));
         assertThat(written).as("nobody had unwritten ids").isEmpty();
     }
 
+    /**
+     * A user that left stays known (its ids are in the filters), and comes back with no ids held; its next block's
+     * key comes after every block of the users that left, so it cannot replace a block of its own.
+     */
     @Test
-    void beyondItsBudgetTheLeastRecentlyUsedUsersIdsBecomeFiltersBeforeAnyoneLeaves() throws Exception {
-        RecentIds recent = recent(100);
-        RecentIds.User u1 = manyIds("a", 40);
-        u1.ids.setCleanupAt(777);
-        RecentIds.User u2 = manyIds("b", 40);
-        recent.put("u1", u1);
-        recent.put("u2", u2);
-        sight(u1, "a-new", 5);                  // unwritten: written before it is filtered
-        recent.changed(u1);
-        recent.get("u1");                       // u2 is the least recently used
-        now = 2_000;
-        recent.put("u3", manyIds("c", 29));     // 110 ids: u2's become a filter, which frees enough
+    void aUserThatLeftStaysKnownAndComesBackWritingBlocksAfterAnyLeftUsers() throws Exception {
+        RecentIds recent = recent(cost(2, 2));
+        recent.read("u1");
+        recent.read("u2");
+        recent.put("u1", new RecentIds.User(new SeenEventIds(), 900));
+        recent.put("u2", new RecentIds.User(new SeenEventIds(), 500));
+        recent.put("u3", ids("a", "b"));        // over: u1 and u2 leave
 
-        assertThat(recent.users()).isEqualTo(3);
-        assertThat(u2.ids.size()).isZero();
-        assertThat(u2.older).isNotNull();
-        assertThat(u2.olderSince).isEqualTo(2_000);
-        assertThat(u2.older.size()).isEqualTo(40);
-        for (int i = 0; i < 40; i++) {
-            assertThat(u2.ids.mayBeIn(u2.older, "b" + i)).isTrue();
-        }
-        assertThat(u1.older).as("u1 was used after u2, and u2's filter was enough").isNull();
-        assertThat(recent.held()).isEqualTo(bytes(41 + 29) + u2.older.bytes());
-        assertThat(recent.held()).isLessThanOrEqualTo(bytes(75));
-        assertThat(written).as("u2 had nothing unwritten").isEmpty();
-
-        recent.put("u4", manyIds("d", 40));    // over again: u1's ids go next (the least recently used with ids)
-        assertThat(written).containsExactly("u1:1");
-        assertThat(u1.older).isNotNull();
-        assertThat(u1.ids.size()).isZero();
-        assertThat(u1.ids.cleanupAt()).as("the pending cleanup stays").isEqualTo(777);
-        assertThat(u1.ids.mayBeIn(u1.older, "a-new")).isTrue();
-        assertThat(recent.users()).isEqualTo(4);
+        assertThat(recent.peek("u1")).isNull();
+        assertThat(recent.peek("u2")).isNull();
+        assertThat(recent.known("u1")).isTrue();
+        assertThat(recent.known("u2")).isTrue();
+        assertThat(recent.known("u3")).as("never read").isFalse();
+        SeenEventIds none = new SeenEventIds();
+        none.setCleanupAt(4_000);
+        RecentIds.User back = recent.returning(none);
+        assertThat(back.ids.size()).isZero();
+        assertThat(back.ids.cleanupAt()).isEqualTo(4_000);
+        sight(back, "c", 100);                  // the clock is behind the blocks' keys
+        assertThat(back.nextBlock()).isEqualTo(901);
     }
 
     @Test
-    void aUserWithFewIdsKeepsThemAndLeavesInstead() throws Exception {
-        RecentIds recent = recent(20);
-        recent.put("u1", manyIds("a", RecentIds.FILTER_LEAST - 1));
-        recent.put("u2", manyIds("b", 10));    // 25 ids: u1's are too few to filter, so u1 leaves
+    void aUserRemovedOnceItsIdsExpiredIsNoLongerKnown() throws Exception {
+        RecentIds recent = recent(cost(10, 10));
+        recent.read("u1");
+        recent.put("u1", ids("a"));
+        recent.remove("u1");
 
+        assertThat(recent.known("u1")).isFalse();
         assertThat(recent.peek("u1")).isNull();
-        assertThat(recent.users()).isEqualTo(1);
-        assertThat(recent.held()).isEqualTo(bytes(10));
+        assertThat(recent.held()).isZero();
+    }
+
+    @Test
+    void theFiltersHoldTheIdsAddedUntilTheyExpireAndAreNotPartOfTheBudget() throws Exception {
+        RecentIds recent = recent(cost(1, 1));
+        SeenEventIds parser = new SeenEventIds();
+        long a = SlicedIdFilter.hash("u1", parser.hashFor("a"));
+        recent.add(a, 1_000);
+
+        assertThat(recent.mayHold(a, 1_000 + HORIZON - 1)).isTrue();
+        assertThat(recent.mayHold(SlicedIdFilter.hash("u2", parser.hashFor("a")), 1_000)).as("another user's a").isFalse();
+        assertThat(recent.held()).isZero();
+        assertThat(recent.filterBytes()).isPositive();
+        assertThat(recent.mayHold(a, 1_000 + 2 * HORIZON)).as("its slice expired").isFalse();
+        assertThat(recent.filterBytes()).isZero();
     }
 
     @Test
     void aPeekLeavesTheOrderOfUseAloneSoThePeekedUserStillLeavesFirst() throws Exception {
-        RecentIds recent = recent(2);
+        RecentIds recent = recent(cost(2, 2));
         recent.put("u1", ids("a"));
         recent.put("u2", ids("b"));
         recent.get("u2");
@@ -129,7 +136,7 @@ class RecentIdsTest {
 
     @Test
     void aUserRemovedOrLeavingIsGoneForPeeksToo() throws Exception {
-        RecentIds recent = recent(1);
+        RecentIds recent = recent(cost(1, 1));
         recent.put("u1", ids("a"));
         recent.put("u2", ids("b"));             // u1 leaves past the budget
         assertThat(recent.peek("u1")).isNull();
@@ -139,29 +146,16 @@ class RecentIdsTest {
     }
 
     @Test
-    void anEvictedUserHasItsUnwrittenIdsWrittenAndIsGone() throws Exception {
-        RecentIds recent = recent(100);
-        RecentIds.User u1 = ids("a");
-        recent.put("u1", u1);
-        sight(u1, "b", 3);
-        recent.evict("u1");
-        recent.evict("u9");                     // not held: nothing happens
-        assertThat(written).containsExactly("u1:1");
-        assertThat(recent.peek("u1")).isNull();
-        assertThat(recent.held()).isZero();
-    }
-
-    @Test
     void itCountsTheBytesAUserGainsAndLoses() throws Exception {
-        RecentIds recent = recent(10);
+        RecentIds recent = recent(cost(10, 10));
         RecentIds.User u1 = ids("a");
         recent.put("u1", u1);
         u1.ids.firstSighting("b", 1, HORIZON);
         recent.changed(u1);
-        assertThat(recent.held()).isEqualTo(bytes(2));
+        assertThat(recent.held()).isEqualTo(cost(1, 2));
 
-        recent.put("u1", ids("a", "b", "c"));   // read again: replaces the count
-        assertThat(recent.held()).isEqualTo(bytes(3));
+        recent.put("u1", ids("a", "b", "c"));   // another value for the same user: replaces the count
+        assertThat(recent.held()).isEqualTo(cost(1, 3));
         recent.remove("u1");
         assertThat(recent.held()).isZero();
         assertThat(recent.users()).isZero();
@@ -169,12 +163,12 @@ class RecentIdsTest {
 
     @Test
     void aUserLeavingWithUnwrittenIdsHasThemWrittenFirst() throws Exception {
-        RecentIds recent = recent(3);
+        RecentIds recent = recent(cost(2, 3));
         RecentIds.User u1 = ids("a");
         recent.put("u1", u1);
         sight(u1, "b", 5);
         recent.changed(u1);
-        recent.put("u2", ids("c", "d"));   // 4 ids: u1 leaves
+        recent.put("u2", ids("c", "d"));   // 2 users, 4 ids: u1 leaves
 
         assertThat(written).containsExactly("u1:1");
         assertThat(u1.lastBlock).isEqualTo(5);
@@ -183,7 +177,7 @@ class RecentIdsTest {
 
     @Test
     void aFlushWritesEachUserWithUnwrittenIdsOnceAndKeepsThem() throws Exception {
-        RecentIds recent = recent(100);
+        RecentIds recent = recent(cost(10, 100));
         RecentIds.User u1 = ids();
         RecentIds.User u2 = ids();
         RecentIds.User u3 = ids();
@@ -236,9 +230,9 @@ class RecentIdsTest {
     }
 
     @Test
-    void aBudgetOfNoIdsIsRefusedWithWhatToDoInstead() {
-        assertThatThrownBy(() -> new RecentIds(45, (user, held) -> { }, () -> 0L))
+    void aBudgetOfNoUserIsRefusedWithWhatToDoInstead() {
+        assertThatThrownBy(() -> new RecentIds(cost(1, 1) - 1, HORIZON, (user, held) -> { }))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("a budget of 45 bytes holds no id: give at least 46, or no cache");
+                .hasMessage("a budget of 345 bytes holds no user: give at least 346, or no cache");
     }
 }

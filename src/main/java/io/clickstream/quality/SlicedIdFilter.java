@@ -1,0 +1,138 @@
+package io.clickstream.quality;
+
+import java.util.Arrays;
+
+/**
+ * Every eventId the dedup's blocks form holds within the horizon, for all the users of an operator subtask, as
+ * filters ({@link IdFilter}: "perhaps held" or "certainly not") by when the ids were first seen: one filter per
+ * slice of a quarter of the horizon. A slice goes whole once every id in it has expired, so the filters hold what
+ * the horizon holds, about 2 bytes per id, and are never built again.
+ *
+ * <p>Why one filter for all users, by time: a filter per user has to be rebuilt from the user's blocks once its
+ * oldest ids expire, and in a cache whose users' filters outgrow its memory, a user who left it was read back whole
+ * on its next event. In a sustained run on RocksDB at 40,000 events per second that started after about seven
+ * minutes (its filters had filled the cache) and took the job from about one core to both: reading and rewriting
+ * blocks were half the dedup's task (docs/benchmarks.md, twenty-fourth round). Here a user who left the cache costs
+ * nothing to come back: its ids are in the filters whether it is held or not.
+ *
+ * <p>A lookup reads one cache line per filter (five or six live slices, and a few segments in a slice that grew
+ * past its first size), so about one absent id in a few hundred answers "perhaps" and is looked up in the user's
+ * blocks. An id's hash here is its own ({@link SeenEventIds#hashFor}) mixed with its user's ({@link #hash}): the
+ * same id from two users is two ids.
+ */
+final class SlicedIdFilter {
+    /** The slices in a horizon: more keep less memory past the horizon (a slice's worth), fewer read fewer lines. */
+    static final int SLICES_PER_HORIZON = 4;
+    /**
+     * The fewest ids a slice's first segment is sized for (128 KiB of bits): the first slices of a run grow from
+     * it, later ones start at the size of the largest before.
+     */
+    static final int LEAST_IDS = 1 << 16;
+
+    private final long horizon;
+    private final long slice;
+    /** The slices' numbers (first-seen time / {@link #slice}), ascending, and their filters. */
+    private long[] numbers = new long[0];
+    private IdFilter[] filters = new IdFilter[0];
+    /** When the earliest slice expires: every id in it first seen {@link #horizon} or more ago. */
+    private long nextExpiry = Long.MAX_VALUE;
+
+    SlicedIdFilter(long horizon) {
+        if (horizon < 1) {
+            throw new IllegalArgumentException("a horizon of " + horizon + " ms: give at least 1");
+        }
+        this.horizon = horizon;
+        this.slice = Math.max(1, horizon / SLICES_PER_HORIZON);
+    }
+
+    /** The hash of a user's id: its own hash ({@link SeenEventIds#hashFor}) mixed with the user key's. */
+    static long hash(Object user, long idHash) {
+        return IdFilter.mix(idHash + user.hashCode() * 0x9E3779B97F4A7C15L);
+    }
+
+    /** Adds an id's {@link #hash}, first seen at {@code firstSeen}. */
+    void add(long hash, long firstSeen) {
+        long number = Math.floorDiv(firstSeen, slice);
+        int i = numbers.length - 1;
+        while (i >= 0 && numbers[i] > number) {
+            i--;
+        }
+        if (i < 0 || numbers[i] != number) {
+            i = insertAfter(i, number);
+        }
+        filters[i].add(hash);
+    }
+
+    /** Whether an id of this {@link #hash} may have been added and not expired at {@code now}. */
+    boolean mightContain(long hash, long now) {
+        if (now >= nextExpiry) {
+            expire(now);
+        }
+        for (IdFilter f : filters) {
+            if (f.mightContain(hash)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The slices whose every id has expired at {@code now} go. */
+    private void expire(long now) {
+        int gone = 0;
+        while (gone < numbers.length && expiry(numbers[gone]) <= now) {
+            gone++;
+        }
+        numbers = Arrays.copyOfRange(numbers, gone, numbers.length);
+        filters = Arrays.copyOfRange(filters, gone, filters.length);
+        nextExpiry = numbers.length == 0 ? Long.MAX_VALUE : expiry(numbers[0]);
+    }
+
+    /** When every id of slice {@code number} has expired: its last millisecond's ids, a horizon later. */
+    private long expiry(long number) {
+        return (number + 1) * slice - 1 + horizon;
+    }
+
+    /** A new slice after position {@code i} (-1: first), sized for the most ids any slice holds; returns its position. */
+    private int insertAfter(int i, long number) {
+        long most = LEAST_IDS;
+        for (IdFilter f : filters) {
+            most = Math.max(most, f.size());
+        }
+        int at = i + 1;
+        long[] n = new long[numbers.length + 1];
+        IdFilter[] f = new IdFilter[filters.length + 1];
+        System.arraycopy(numbers, 0, n, 0, at);
+        System.arraycopy(filters, 0, f, 0, at);
+        n[at] = number;
+        f[at] = new IdFilter((int) Math.min(1 << 28, most + most / 4));
+        System.arraycopy(numbers, at, n, at + 1, numbers.length - at);
+        System.arraycopy(filters, at, f, at + 1, filters.length - at);
+        numbers = n;
+        filters = f;
+        nextExpiry = Math.min(nextExpiry, expiry(number));
+        return at;
+    }
+
+    /** How many slices are held (none expired as of the last lookup). */
+    int slices() {
+        return filters.length;
+    }
+
+    /** How many ids were added to the slices held. */
+    long size() {
+        long ids = 0;
+        for (IdFilter f : filters) {
+            ids += f.size();
+        }
+        return ids;
+    }
+
+    /** The bits' bytes of every slice held. */
+    long bytes() {
+        long bytes = 0;
+        for (IdFilter f : filters) {
+            bytes += f.bytes();
+        }
+        return bytes;
+    }
+}
