@@ -226,8 +226,8 @@ public final class Settings {
             "RocksDB only: how many users' values each per-user operator subtask keeps on the heap between checkpoints "
                     + "(its most recently seen users; changes are written to RocksDB at each checkpoint and when a user "
                     + "leaves the cache), and the dedup also its recent users' eventIds, in the memory of 100 ids per cached "
-                    + "user (about 46 bytes each; past it, ids already written become a filter of about 2 bytes each; a "
-                    + "user's new ids written as one block). 0: read and write RocksDB on every event");
+                    + "user (about 46 bytes each; a user's new ids written as one block), with every eventId within the "
+                    + "horizon in filters of about 2 bytes each beside them. 0: read and write RocksDB on every event");
     public static final Setting RESTART_ATTEMPTS = define("checkpoint", "restart-attempts", INT, "3",
             "restarts from the last checkpoint before the job fails with its cause");
     public static final Setting RESTART_DELAY = define("checkpoint", "restart-delay", DURATION, "2s",

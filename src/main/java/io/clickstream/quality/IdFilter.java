@@ -18,6 +18,8 @@ final class IdFilter {
     private static final int BITS_PER_BLOCK = 64 * WORDS_PER_BLOCK;
     /** The fewest ids a segment is sized for. */
     private static final int LEAST_IDS = 64;
+    /** The most ids a segment is sized for (512 MiB of bits). */
+    static final int MOST_IDS = 1 << 28;
 
     private long[][] segments = new long[0][];
     /** How many ids each segment is sized for, and holds. */
@@ -30,12 +32,12 @@ final class IdFilter {
         grow(Math.max(LEAST_IDS, expected));
     }
 
+    /** Adds {@code hash}; past the last segment's size, into a new segment twice the size of all before. */
     void add(long hash) {
-        int last = segments.length - 1;
-        if (held[last] == capacity[last]) {
-            grow((int) Math.min(1 << 28, Math.max(LEAST_IDS, 2 * ids)));
-            last++;
+        if (full()) {
+            grow((int) Math.min(MOST_IDS, Math.max(LEAST_IDS, 2 * ids)));
         }
+        int last = segments.length - 1;
         long[] words = segments[last];
         int base = block(hash, words.length / WORDS_PER_BLOCK) * WORDS_PER_BLOCK;
         long bits = mix(hash);
@@ -77,7 +79,15 @@ final class IdFilter {
         return 8 * words;
     }
 
-    private void grow(int forIds) {
+    /** Whether the last segment holds what it was sized for: the next id goes into a new one. */
+    boolean full() {
+        int last = segments.length - 1;
+        return held[last] >= capacity[last];
+    }
+
+    /** Adds a segment sized for {@code forIds} ids (at least a few), into which the next ids go. */
+    void grow(int forIds) {
+        forIds = Math.max(LEAST_IDS, Math.min(MOST_IDS, forIds));
         int blocks = Math.max(1, (int) (((long) forIds * BITS_PER_ID + BITS_PER_BLOCK - 1) / BITS_PER_BLOCK));
         int n = segments.length;
         long[][] s = java.util.Arrays.copyOf(segments, n + 1);

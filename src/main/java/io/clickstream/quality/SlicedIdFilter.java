@@ -34,6 +34,9 @@ final class SlicedIdFilter {
     /** The slices' numbers (first-seen time / {@link #slice}), ascending, and their filters. */
     private long[] numbers = new long[0];
     private IdFilter[] filters = new IdFilter[0];
+    /** The earliest and the latest first-seen time each slice was given. */
+    private long[] since = new long[0];
+    private long[] until = new long[0];
     /** When the earliest slice expires: every id in it first seen {@link #horizon} or more ago. */
     private long nextExpiry = Long.MAX_VALUE;
 
@@ -58,9 +61,32 @@ final class SlicedIdFilter {
             i--;
         }
         if (i < 0 || numbers[i] != number) {
-            i = insertAfter(i, number);
+            i = insertAfter(i, number, firstSeen);
         }
-        filters[i].add(hash);
+        since[i] = Math.min(since[i], firstSeen);
+        until[i] = Math.max(until[i], firstSeen);
+        IdFilter f = filters[i];
+        if (f.full()) {
+            f.grow(room(i));
+        }
+        f.add(hash);
+    }
+
+    /**
+     * What a full slice grows by: in the latest slice, the ids it will get until its end at the rate its ids were
+     * first seen so far (over at least a second), and a quarter more, so that the first slice of a run, which starts
+     * small, grows once rather than in a pile of segments, each a line more to read for every lookup; in an earlier
+     * one (a user's blocks read after a restore), twice what it holds.
+     */
+    private int room(int i) {
+        long held = filters[i].size();
+        if (i < numbers.length - 1) {
+            return (int) Math.min(IdFilter.MOST_IDS, 2 * held);
+        }
+        long elapsed = Math.max(1_000, until[i] - since[i] + 1);
+        long left = Math.max(0, (numbers[i] + 1) * slice - until[i]);
+        double more = (double) held * left / elapsed;
+        return (int) Math.min(IdFilter.MOST_IDS, Math.max(held / 4, more + more / 4));
     }
 
     /** Whether an id of this {@link #hash} may have been added and not expired at {@code now}. */
@@ -84,6 +110,8 @@ final class SlicedIdFilter {
         }
         numbers = Arrays.copyOfRange(numbers, gone, numbers.length);
         filters = Arrays.copyOfRange(filters, gone, filters.length);
+        since = Arrays.copyOfRange(since, gone, since.length);
+        until = Arrays.copyOfRange(until, gone, until.length);
         nextExpiry = numbers.length == 0 ? Long.MAX_VALUE : expiry(numbers[0]);
     }
 
@@ -92,8 +120,11 @@ final class SlicedIdFilter {
         return (number + 1) * slice - 1 + horizon;
     }
 
-    /** A new slice after position {@code i} (-1: first), sized for the most ids any slice holds; returns its position. */
-    private int insertAfter(int i, long number) {
+    /**
+     * A new slice after position {@code i} (-1: first), its first id seen at {@code firstSeen}, sized for the most ids
+     * any slice holds and a quarter more; returns its position.
+     */
+    private int insertAfter(int i, long number, long firstSeen) {
         long most = LEAST_IDS;
         for (IdFilter f : filters) {
             most = Math.max(most, f.size());
@@ -104,13 +135,23 @@ final class SlicedIdFilter {
         System.arraycopy(numbers, 0, n, 0, at);
         System.arraycopy(filters, 0, f, 0, at);
         n[at] = number;
-        f[at] = new IdFilter((int) Math.min(1 << 28, most + most / 4));
+        f[at] = new IdFilter((int) Math.min(IdFilter.MOST_IDS, most + most / 4));
         System.arraycopy(numbers, at, n, at + 1, numbers.length - at);
         System.arraycopy(filters, at, f, at + 1, filters.length - at);
         numbers = n;
         filters = f;
+        since = insert(since, at, firstSeen);
+        until = insert(until, at, firstSeen);
         nextExpiry = Math.min(nextExpiry, expiry(number));
         return at;
+    }
+
+    private static long[] insert(long[] a, int at, long value) {
+        long[] b = new long[a.length + 1];
+        System.arraycopy(a, 0, b, 0, at);
+        b[at] = value;
+        System.arraycopy(a, at, b, at + 1, a.length - at);
+        return b;
     }
 
     /** How many slices are held (none expired as of the last lookup). */

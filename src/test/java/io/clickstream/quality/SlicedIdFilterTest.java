@@ -68,6 +68,35 @@ class SlicedIdFilterTest {
         assertThat(second).isBetween(expected, expected + 64);
     }
 
+    /**
+     * The first slice of a run starts small; once full, it grows once, for the ids it will get until its end at the
+     * rate it got them so far, and a quarter more: one more line to read per lookup, not a pile of segments.
+     */
+    @Test
+    void theLatestSliceOnceFullGrowsOnceForTheRestOfItsTimeAtItsRateSoFar() {
+        long slice = 3_600_000;
+        SlicedIdFilter filter = new SlicedIdFilter(slice * SlicedIdFilter.SLICES_PER_HORIZON);
+        Random r = new Random(8);
+        long t = 7 * slice + 1_000;             // a run that starts a second into a slice, one id per millisecond
+        int firstIds = SlicedIdFilter.LEAST_IDS + SlicedIdFilter.LEAST_IDS / 4;   // what a first slice is sized for
+        for (int i = 0; i < firstIds; i++) {
+            filter.add(r.nextLong(), t++);
+        }
+        long first = filter.bytes();
+        assertThat(first).isEqualTo((long) firstIds * IdFilter.BITS_PER_ID / 8);
+
+        while (t < 8 * slice) {
+            filter.add(r.nextLong(), t++);
+        }
+        // It grew on the id after the first segment's last: seen so far over firstIds + 1 ms, the rest of the hour left.
+        long seenAt = 7 * slice + 1_000 + firstIds;
+        double more = (double) firstIds * (8 * slice - seenAt) / (firstIds + 1);
+        long grown = (long) (more + more / 4);
+        assertThat(filter.bytes() - first).isBetween(grown * IdFilter.BITS_PER_ID / 8, grown * IdFilter.BITS_PER_ID / 8 + 64);
+        assertThat(filter.size()).isEqualTo(slice - 1_000);
+        assertThat(filter.slices()).isEqualTo(1);
+    }
+
     @Test
     void aUsersIdAndAnotherUsersSameIdHashApart() {
         SeenEventIds parser = new SeenEventIds();
