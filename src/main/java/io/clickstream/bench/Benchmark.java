@@ -316,6 +316,9 @@ public final class Benchmark {
         out.println("running: the dedup's ids on the heap");
         String dedupMemory = DedupMemoryBench.run();
         out.print(dedupMemory);
+        out.println("running: the dedup's filters on RocksDB");
+        String dedupFilters = DedupMemoryBench.filters();
+        out.print(dedupFilters);
 
         long latencyRate = this.latencyRate > 0 ? this.latencyRate
                 : Math.max(100, Math.round(full.perWallSecond() / 2 / 100) * 100);
@@ -350,6 +353,7 @@ public final class Benchmark {
         r.append(decoder);
         r.append(serializer);
         r.append(dedupMemory);
+        r.append(dedupFilters);
         r.append(latency);
         r.append(String.format(Locale.ROOT, "%nHigh-spend detectors on %,d parsed purchases (10,000 users, 5 min window, "
                 + "1 min slide):%n%n", purchases));

@@ -1,9 +1,11 @@
 package io.clickstream.bench;
 
 import io.clickstream.quality.SeenEventIds;
+import io.clickstream.quality.SlicedIdFilter;
 
 import java.util.Locale;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
@@ -35,6 +37,29 @@ final class DedupMemoryBench {
         return String.format(Locale.ROOT, "%nThe dedup's ids on the heap (%,d users' values, random UUIDs, heap after a "
                         + "full collection): %.0f – %.0f bytes per id, mean %.0f, by ids per user: %s.%n",
                 USERS, least, most, sum / IDS_PER_USER.length, sizes);
+    }
+
+    /** New ids a second in the filters' run: one dedup subtask's share at 10,000 events per second. */
+    static final int FILTER_IDS_PER_SECOND = 5_000;
+    static final long HOUR = 3_600_000;
+
+    /**
+     * The dedup's filters on RocksDB ({@link SlicedIdFilter}) after an hour of ids at {@value #FILTER_IDS_PER_SECOND}
+     * a second with the default one-hour horizon, the run starting halfway through a slice as a job does: their bits
+     * per id held. Their size follows the rate (each slice is sized by the ones before), so the bytes per id are
+     * what sizing the heap needs. Returns the report line (Markdown).
+     */
+    static String filters() {
+        SlicedIdFilter filter = new SlicedIdFilter(HOUR);
+        SplittableRandom random = new SplittableRandom(42);
+        long start = 10 * HOUR + HOUR / 8;
+        long ids = FILTER_IDS_PER_SECOND * (HOUR / 1_000);
+        for (long i = 0; i < ids; i++) {
+            filter.add(random.nextLong(), start + i * 1_000 / FILTER_IDS_PER_SECOND);
+        }
+        return String.format(Locale.ROOT, "%nThe dedup's filters on RocksDB (one subtask, %,d new ids a second for an "
+                        + "hour, the horizon's default): %.2f bytes per id, %.1f MB for %,d ids.%n",
+                FILTER_IDS_PER_SECOND, filter.bytes() / (double) filter.size(), filter.bytes() / 1e6, filter.size());
     }
 
     private static double bytesPerId(int perUser) throws InterruptedException {

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * blocks. An id's hash here is its own ({@link SeenEventIds#hashFor}) mixed with its user's ({@link #hash}): the
  * same id from two users is two ids.
  */
-final class SlicedIdFilter {
+public final class SlicedIdFilter {
     /** The slices in a horizon: more keep less memory past the horizon (a slice's worth), fewer read fewer lines. */
     static final int SLICES_PER_HORIZON = 4;
     /**
@@ -40,7 +40,8 @@ final class SlicedIdFilter {
     /** When the earliest slice expires: every id in it first seen {@link #horizon} or more ago. */
     private long nextExpiry = Long.MAX_VALUE;
 
-    SlicedIdFilter(long horizon) {
+    /** Filters of the ids of a {@code horizon} (ms). */
+    public SlicedIdFilter(long horizon) {
         if (horizon < 1) {
             throw new IllegalArgumentException("a horizon of " + horizon + " ms: give at least 1");
         }
@@ -54,7 +55,7 @@ final class SlicedIdFilter {
     }
 
     /** Adds an id's {@link #hash}, first seen at {@code firstSeen}. */
-    void add(long hash, long firstSeen) {
+    public void add(long hash, long firstSeen) {
         long number = Math.floorDiv(firstSeen, slice);
         int i = numbers.length - 1;
         while (i >= 0 && numbers[i] > number) {
@@ -160,7 +161,7 @@ final class SlicedIdFilter {
     }
 
     /** How many ids were added to the slices held. */
-    long size() {
+    public long size() {
         long ids = 0;
         for (IdFilter f : filters) {
             ids += f.size();
@@ -169,7 +170,7 @@ final class SlicedIdFilter {
     }
 
     /** The bits' bytes of every slice held. */
-    long bytes() {
+    public long bytes() {
         long bytes = 0;
         for (IdFilter f : filters) {
             bytes += f.bytes();
