@@ -227,7 +227,7 @@ public final class Settings {
                     + "(its most recently seen users; changes are written to RocksDB at each checkpoint and when a user "
                     + "leaves the cache), and the dedup also its recent users' eventIds, in the memory of 100 ids per cached "
                     + "user (about 46 bytes each; a user's new ids written as one block), with every eventId within the "
-                    + "horizon in filters of about 2 bytes each beside them. 0: read and write RocksDB on every event");
+                    + "horizon in filters of about 3 bytes each beside them. 0: read and write RocksDB on every event");
     public static final Setting RESTART_ATTEMPTS = define("checkpoint", "restart-attempts", INT, "3",
             "restarts from the last checkpoint before the job fails with its cause");
     public static final Setting RESTART_DELAY = define("checkpoint", "restart-delay", DURATION, "2s",

@@ -75,7 +75,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     /**
      * The memory {@link RecentIds} takes per cached user, in ids held as they are ({@value RecentIds#ID_BYTES} bytes
      * each): about 46 MB for 10,000 users. Past it, the least recently used users leave; the filters of every id
-     * within the horizon (about 2 bytes each) come on top.
+     * within the horizon (about 3 bytes each) come on top.
      */
     static final int IDS_PER_CACHED_USER = 100;
 
@@ -102,7 +102,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient Counter late;
     private transient Counter distinct;
     private transient volatile long lastWatermark;
-    /** How many times a user's blocks were read whole (on its first event in a run, or for an id filtered "perhaps"); for tests. */
+    /** How many times a user's blocks were read whole: on its first event in a run, or for an id filtered "perhaps". */
     private transient long blockReads;
     /**
      * Whether the state is on the heap, where the value read is the one in state, changed in place (the heap backend

@@ -7,9 +7,9 @@ package io.clickstream.quality;
  * Filled to its size, about one lookup of an absent id in a thousand answers "perhaps" ({@code IdFilterTest}).
  *
  * <p>It grows in segments: ids added beyond what the last segment was sized for go into a new one twice the size
- * of all before, so every segment keeps its bits per id, and a lookup reads one line per segment (a handful after a
- * thousandfold growth). Nothing is ever removed: the dedup drops a filter whole once every id in it has expired
- * ({@link SlicedIdFilter}).
+ * of all before (or as large as its owner says, {@link #grow}), so every segment keeps its bits per id, and a
+ * lookup reads one line per segment (a handful after a thousandfold growth). Nothing is ever removed: the dedup
+ * drops a filter whole once every id in it has expired ({@link SlicedIdFilter}).
  */
 final class IdFilter {
     static final int BITS_PER_ID = 16;

@@ -24,8 +24,8 @@ import java.util.Set;
  * <p>The ids held are bounded by memory, not users: past the budget the least recently used users leave (their
  * unwritten ids written first), down to three quarters of it, never the last one added. A user who comes back starts
  * with no ids held, as its ids are in the filters: its blocks are read once in a run, on its first event, to put
- * them there ({@link #known}). The filters are not part of the budget: they take about 2 bytes per id within the
- * horizon, whoever sent it.
+ * them there ({@link #known}). The filters are not part of the budget: they take about 3 bytes per id within the
+ * horizon, whoever sent it ({@link SlicedIdFilter}).
  */
 final class RecentIds {
     /** What an id held on the heap takes, on average ({@code DedupMemoryBench}, docs/benchmarks.md). */

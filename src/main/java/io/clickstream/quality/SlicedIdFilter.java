@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Every eventId the dedup's blocks form holds within the horizon, for all the users of an operator subtask, as
  * filters ({@link IdFilter}: "perhaps held" or "certainly not") by when the ids were first seen: one filter per
  * slice of a quarter of the horizon. A slice goes whole once every id in it has expired, so the filters hold what
- * the horizon holds, about 2 bytes per id, and are never built again.
+ * the horizon holds (and up to a slice more), about 3 bytes per id with their room to grow (2.73 over a first hour,
+ * {@code DedupMemoryBench}), and are never built again.
  *
  * <p>Why one filter for all users, by time: a filter per user has to be rebuilt from the user's blocks once its
  * oldest ids expire, and in a cache whose users' filters outgrow its memory, a user who left it was read back whole
