@@ -132,22 +132,19 @@ public final class SlicedIdFilter {
             most = Math.max(most, f.size());
         }
         int at = i + 1;
-        long[] n = new long[numbers.length + 1];
         IdFilter[] f = new IdFilter[filters.length + 1];
-        System.arraycopy(numbers, 0, n, 0, at);
         System.arraycopy(filters, 0, f, 0, at);
-        n[at] = number;
         f[at] = new IdFilter((int) Math.min(IdFilter.MOST_IDS, most + most / 4));
-        System.arraycopy(numbers, at, n, at + 1, numbers.length - at);
         System.arraycopy(filters, at, f, at + 1, filters.length - at);
-        numbers = n;
         filters = f;
+        numbers = insert(numbers, at, number);
         since = insert(since, at, firstSeen);
         until = insert(until, at, firstSeen);
         nextExpiry = Math.min(nextExpiry, expiry(number));
         return at;
     }
 
+    /** {@code a} with {@code value} at {@code at}, the elements from there on one further. */
     private static long[] insert(long[] a, int at, long value) {
         long[] b = new long[a.length + 1];
         System.arraycopy(a, 0, b, 0, at);
