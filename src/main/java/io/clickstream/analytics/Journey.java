@@ -33,6 +33,9 @@ public interface Journey extends Serializable {
         /** An event-time timer for the journey that is running. */
         void timer(long time);
 
+        /** Deletes the running journey's event-time timer at {@code time}; none there is no error. */
+        void deleteTimer(long time);
+
         <T> void emit(OutputTag<T> tag, T value);
     }
 }

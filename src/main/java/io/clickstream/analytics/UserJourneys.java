@@ -338,6 +338,11 @@ public class UserJourneys extends AbstractStreamOperator<Void>
     }
 
     @Override
+    public void deleteTimer(long time) {
+        timers.deleteEventTimeTimer(running, time);
+    }
+
+    @Override
     public <T> void emit(OutputTag<T> tag, T value) {
         output.collect(tag, hasTimestamp ? new StreamRecord<>(value, timestamp) : new StreamRecord<>(value));
     }

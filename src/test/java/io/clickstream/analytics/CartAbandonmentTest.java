@@ -53,12 +53,13 @@ class CartAbandonmentTest {
     }
 
     @Test
-    void aBoughtCartAndItsPurchaseLeaveNoStateAndRaiseNothing() throws Exception {
+    void aBoughtCartAndItsPurchaseLeaveNoStateNoTimerAndRaiseNothing() throws Exception {
         send("c1", EventType.ADD_TO_CART, 0);
         send("c2", EventType.ADD_TO_CART, MIN);
         send("p1", EventType.PURCHASE, 2 * MIN);
         harness.processWatermark(new Watermark(2 * MIN));
         assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();             // c1's deadline timer went with it
 
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(alerts()).isEmpty();
@@ -105,9 +106,10 @@ class CartAbandonmentTest {
         send("c2", EventType.ADD_TO_CART, 2 * MIN);                    // after the purchase: stays open
         harness.processWatermark(new Watermark(MIN));
         assertThat(alerts()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);         // c2's deadline only: c1's was deleted
 
         harness.processWatermark(new Watermark(31 * MIN));
-        assertThat(alerts()).isEmpty();            // c1 was bought; its old timer finds nothing
+        assertThat(alerts()).isEmpty();            // c1 was bought
         harness.processWatermark(new Watermark(32 * MIN));
         assertThat(alerts()).extracting(a -> a.alertId).containsExactly("u1|CART_ABANDONED|c2");
         assertThat(harness.numEventTimeTimers()).isZero();
