@@ -100,6 +100,20 @@ class CartAbandonmentTest {
     }
 
     @Test
+    void cartsBoughtTogetherLeaveNoTimerEvenOneThatCameOutOfOrder() throws Exception {
+        send("c2", EventType.ADD_TO_CART, MIN);
+        send("c1", EventType.ADD_TO_CART, 0);                          // a timer of its own, c2's stays
+        send("p1", EventType.PURCHASE, 2 * MIN);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(3);         // both deadlines and the purchase's time
+
+        harness.processWatermark(new Watermark(2 * MIN));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
     void aPurchaseThatBuysTheEarliestCartMovesTheTimerToTheNextOpenOne() throws Exception {
         send("c1", EventType.ADD_TO_CART, 0);
         send("p1", EventType.PURCHASE, MIN);
