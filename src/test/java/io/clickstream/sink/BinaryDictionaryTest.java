@@ -243,6 +243,42 @@ class BinaryDictionaryTest {
         }
     }
 
+    @Test
+    void valuesOfSevenToTwentyFiveBytesAndLongValuesSharingAPrefixHaveIdsOfTheirOwn() {
+        BinaryDictionary dictionary = new BinaryDictionary(1 << 20, Encoding.PLAIN_DICTIONARY,
+                Encoding.PLAIN_DICTIONARY, new org.apache.parquet.bytes.HeapByteBufferAllocator());
+        String sixteen = "0123456789abcdef";
+        List<byte[]> values = new ArrayList<>();
+        for (int length = 7; length <= 25; length++) {
+            values.add(sixteen.repeat(2).substring(0, length).getBytes(StandardCharsets.UTF_8));
+            byte[] zeros = new byte[length];   // differs from the shorter run of zeros only in its length
+            values.add(zeros);
+        }
+        values.add((sixteen + "0123456" + "\0").getBytes(StandardCharsets.UTF_8));   // a 23-byte value and a zero
+        values.add((sixteen + "ghijklmnopq").getBytes(StandardCharsets.UTF_8));      // 27 bytes
+        values.add((sixteen + "ghijklmnopr").getBytes(StandardCharsets.UTF_8));      // differs in its last byte only
+        values.add((sixteen + "hhijklmnopq").getBytes(StandardCharsets.UTF_8));      // differs in its 17th byte only
+        values.add(("s-" + "1".repeat(34)).getBytes(StandardCharsets.UTF_8));
+        byte[] buffer = new byte[64];
+        for (int round = 0; round < 2; round++) {
+            for (byte[] v : values) {
+                // Through a reused buffer with an offset and old bytes past the value, as the writer hands them over.
+                java.util.Arrays.fill(buffer, (byte) 'z');
+                System.arraycopy(v, 0, buffer, 5, v.length);
+                dictionary.writeBytes(Binary.fromReusedByteArray(buffer, 5, v.length));
+            }
+        }
+
+        assertThat(dictionary.getDictionarySize()).isEqualTo(values.size());
+        org.apache.parquet.column.values.dictionary.IntList.IntIterator ids = idsOf(dictionary);
+        for (int round = 0; round < 2; round++) {
+            for (int id = 0; id < values.size(); id++) {
+                assertThat(ids.next()).isEqualTo(id);
+            }
+        }
+        assertThat(ids.hasNext()).isFalse();
+    }
+
     private static org.apache.parquet.column.values.dictionary.IntList.IntIterator idsOf(BinaryDictionary d) {
         try {
             Field f = org.apache.parquet.column.values.dictionary.DictionaryValuesWriter.class
