@@ -178,8 +178,7 @@ class BinaryDictionaryTest {
 
     @Test
     void findsEachValueItsFirstIdThroughTableGrowthAndCollisions() {
-        BinaryDictionary dictionary = new BinaryDictionary(1 << 20, Encoding.PLAIN_DICTIONARY,
-                Encoding.PLAIN_DICTIONARY, new org.apache.parquet.bytes.HeapByteBufferAllocator());
+        BinaryDictionary dictionary = dictionary();
         Set<Integer> sizes = new HashSet<>();
         byte[] buffer = new byte[64];
         for (int round = 0; round < 3; round++) {
@@ -204,8 +203,7 @@ class BinaryDictionaryTest {
     @Test
     void aValueHasOneIdWhetherItComesAsASliceAWholeArrayOrABuffer() {
         assertThat(BinaryDictionary.readsSlicesInPlace()).as("slices read in place with the pinned Parquet").isTrue();
-        BinaryDictionary dictionary = new BinaryDictionary(1 << 20, Encoding.PLAIN_DICTIONARY,
-                Encoding.PLAIN_DICTIONARY, new org.apache.parquet.bytes.HeapByteBufferAllocator());
+        BinaryDictionary dictionary = dictionary();
         dictionary.writeBytes(Binary.fromString("other"));
         dictionary.writeBytes(Binary.fromReusedByteArray("xx/cart/7yy".getBytes(StandardCharsets.UTF_8), 2, 7));
         dictionary.writeBytes(Binary.fromConstantByteArray("/cart/7".getBytes(StandardCharsets.UTF_8)));
@@ -224,8 +222,7 @@ class BinaryDictionaryTest {
 
     @Test
     void shortValuesThatDifferOnlyInLengthOrTrailingZerosHaveIdsOfTheirOwn() {
-        BinaryDictionary dictionary = new BinaryDictionary(1 << 20, Encoding.PLAIN_DICTIONARY,
-                Encoding.PLAIN_DICTIONARY, new org.apache.parquet.bytes.HeapByteBufferAllocator());
+        BinaryDictionary dictionary = dictionary();
         byte[][] values = {{}, {0}, {0, 0}, {'a'}, {'a', 0}, {'a', 'b', 'c', 'd', 'e', 'f', 'g'},
                 {'a', 'b', 'c', 'd', 'e', 'f', 'g', 0}, {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}, {-1, -1, -1, -1, -1, -1, -1}};
         for (int round = 0; round < 2; round++) {
@@ -245,8 +242,7 @@ class BinaryDictionaryTest {
 
     @Test
     void valuesOfSevenToTwentyFiveBytesAndLongValuesSharingAPrefixHaveIdsOfTheirOwn() {
-        BinaryDictionary dictionary = new BinaryDictionary(1 << 20, Encoding.PLAIN_DICTIONARY,
-                Encoding.PLAIN_DICTIONARY, new org.apache.parquet.bytes.HeapByteBufferAllocator());
+        BinaryDictionary dictionary = dictionary();
         String sixteen = "0123456789abcdef";
         List<byte[]> values = new ArrayList<>();
         for (int length = 7; length <= 25; length++) {
@@ -277,6 +273,12 @@ class BinaryDictionaryTest {
             }
         }
         assertThat(ids.hasNext()).isFalse();
+    }
+
+    /** A dictionary with room for a megabyte of entries, as a writer's column would make it. */
+    private static BinaryDictionary dictionary() {
+        return new BinaryDictionary(1 << 20, Encoding.PLAIN_DICTIONARY, Encoding.PLAIN_DICTIONARY,
+                new org.apache.parquet.bytes.HeapByteBufferAllocator());
     }
 
     private static org.apache.parquet.column.values.dictionary.IntList.IntIterator idsOf(BinaryDictionary d) {
