@@ -15,7 +15,9 @@ import java.util.Set;
  * their own cost one or two each. An event in several lists is one object.
  *
  * <p>Mutable, and not thread-safe: the heap backend hands the task thread its own copy ({@link #copy}) while a
- * checkpoint writes this one. Events are immutable, so a copy shares them and copies only the lists.
+ * checkpoint writes this one. Events are immutable, so a copy shares them and copies only the lists. In RocksDB a
+ * cached value also notes what changed since it was last written ({@link #written}), so that its
+ * {@link JourneyLog} writes only that.
  */
 public final class JourneyState {
     static final int WINDOW_LONGS = 4;
@@ -26,6 +28,11 @@ public final class JourneyState {
     final ArrayList<ClickEvent>[] lists = new ArrayList[JourneyStore.LISTS];
     long[] windows = NO_WINDOWS;
     int windowCount;
+    /**
+     * What changed since the value was last written to its {@link JourneyLog}; null for a value that is not in one
+     * (the heap, a new user), which a log writes whole.
+     */
+    JourneyLog.Written written;
 
     boolean isEmpty() {
         if (windowCount > 0) {
@@ -52,6 +59,9 @@ public final class JourneyState {
 
     /** Replaces a list; takes {@code events} over when it is an {@code ArrayList} the caller no longer uses. */
     void set(int list, List<ClickEvent> events) {
+        if (written != null) {
+            written.replaced(list);
+        }
         lists[list] = events.isEmpty() ? null
                 : events instanceof ArrayList ? (ArrayList<ClickEvent>) events : new ArrayList<>(events);
     }
@@ -61,6 +71,9 @@ public final class JourneyState {
         ArrayList<ClickEvent> l = lists[list];
         if (l == null || n <= 0) {
             return;
+        }
+        if (written != null) {
+            written.dropped(list, n);
         }
         if (n >= l.size()) {
             lists[list] = null;
@@ -78,6 +91,9 @@ public final class JourneyState {
     boolean count(long start, long clicks, long purchases, long cents) {
         int at = find(start);
         boolean opened = at < 0;
+        if (written != null) {
+            written.windows = true;
+        }
         if (opened) {
             at = windowCount * WINDOW_LONGS;
             if (at == windows.length) {
@@ -98,12 +114,33 @@ public final class JourneyState {
         if (at < 0) {
             return null;
         }
+        if (written != null) {
+            written.windows = true;
+        }
         long[] counts = {windows[at + 1], windows[at + 2], windows[at + 3]};
         int end = windowCount * WINDOW_LONGS;
         System.arraycopy(windows, at + WINDOW_LONGS, windows, at, end - at - WINDOW_LONGS);
         Arrays.fill(windows, end - WINDOW_LONGS, end, 0);
         windowCount--;
         return counts;
+    }
+
+    /** Closes every window. */
+    void clearWindows() {
+        if (written != null && windowCount > 0) {
+            written.windows = true;
+        }
+        Arrays.fill(windows, 0, windowCount * WINDOW_LONGS, 0);   // a window opened later counts from 0
+        windowCount = 0;
+    }
+
+    /** The events in all lists. */
+    int events() {
+        int n = 0;
+        for (List<ClickEvent> list : lists) {
+            n += list == null ? 0 : list.size();
+        }
+        return n;
     }
 
     private int find(long start) {
@@ -146,8 +183,8 @@ public final class JourneyState {
         List<ClickEvent> merged = union(get(JourneyStore.PENDING_PURCHASES), get(JourneyStore.CART_PURCHASES),
                 get(JourneyStore.RAPID_PENDING));
         if (merged != null) {
-            lists[JourneyStore.CART_PURCHASES] = null;
-            lists[JourneyStore.RAPID_PENDING] = null;
+            set(JourneyStore.CART_PURCHASES, List.of());
+            set(JourneyStore.RAPID_PENDING, List.of());
             set(JourneyStore.PENDING_PURCHASES, merged);
         }
     }

@@ -19,10 +19,10 @@ import java.util.Map;
  * The current user's state in {@link UserJourneys}, as its journeys see it: event lists and the open conversion
  * windows. Two forms. On the heap, one {@link JourneyState} value per user: read once per event or timer and
  * changed in place, since the heap backend keeps the object itself; the same in RocksDB with its recent users'
- * values cached on the heap and written back at each checkpoint ({@code checkpoint.rocksdb-cached-users}). In
- * RocksDB without the cache, a list state per list and a map state for the windows: there every read deserializes,
- * and one value would be rewritten whole on every event, where appending to a list state is a merge that reads
- * nothing.
+ * values cached on the heap ({@code checkpoint.rocksdb-cached-users}), each written at each checkpoint as the
+ * changes since the last ({@link JourneyLog}). In RocksDB without the cache, a list state per list and a map state
+ * for the windows: there every read deserializes, and one value would be rewritten whole on every event, where
+ * appending to a list state is a merge that reads nothing.
  */
 interface JourneyStore {
     /** Attribution: the user's recent clicks, and purchases not yet decided. */
@@ -114,8 +114,8 @@ interface JourneyStore {
      * One value per user, read at most once per event or timer. The heap backend hands out the object it holds
      * (its own copy while a checkpoint writes the previous one), so changes in place need no write back; a new
      * value is stored, and an empty one cleared, by {@link #done}. The same over RocksDB behind a
-     * {@link io.clickstream.event.CachedValueState}, which hands out its cached object too, but must be told of
-     * every change ({@code writeBack}).
+     * {@link io.clickstream.event.CachedValueState} (over a {@link JourneyLog}), which hands out its cached object
+     * too, but must be told of every change ({@code writeBack}).
      */
     final class OneValue implements JourneyStore {
         private final ValueState<JourneyState> state;
@@ -198,7 +198,7 @@ interface JourneyStore {
         public void removeWindows() throws Exception {
             JourneyState s = reading();
             if (s != null) {
-                s.windowCount = 0;
+                s.clearWindows();
             }
         }
 

@@ -42,9 +42,9 @@ import java.util.stream.Stream;
  * purchase, cart abandonment and rapid purchases each decide it once the watermark reaches its time, so it waits
  * in one list ({@link JourneyStore#PENDING_PURCHASES}) with one timer ({@link #PURCHASES_DUE}) that runs the three
  * on it ({@link Journey.Scope#duePurchases}), where a list and a timer each cost three appends, three timer
- * registrations and three firings per purchase. The state's form follows the backend
- * ({@link JourneyStore}); each form takes over the other's state when the operator opens, so a savepoint taken on
- * either backend restores into both.
+ * registrations and three firings per purchase. The state's form follows the backend and the RocksDB cache
+ * ({@link JourneyStore}, {@link JourneyLog}); each form takes over the others' state when the operator opens, so a
+ * savepoint taken on either backend, with the cache on or off, restores into every form.
  */
 public class UserJourneys extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<ClickEvent, Void>, Triggerable<String, Integer>, Journey.Scope {
@@ -133,43 +133,65 @@ public class UserJourneys extends AbstractStreamOperator<Void>
         super.open();
         timers = getInternalTimerService("journey-timers", IntSerializer.INSTANCE, this);
         boolean onHeap = HeapAware.onHeap(getKeyedStateBackend());
+        // Three forms (JourneyStore): one value on the heap; in RocksDB with the cache, the cached values written to
+        // a log of their changes; in RocksDB without it, a list state per list and a map state for the windows.
         ValueState<JourneyState> valueState = getPartitionedState(JourneyStore.value());
-        if (!onHeap && cachedUsers > 0) {
-            cache = new CachedValueState<>(valueState, this, cachedUsers);
-            valueState = cache;
-        }
-        JourneyStore.OneValue value = new JourneyStore.OneValue(valueState, cache != null);
+        JourneyLog log = new JourneyLog(getPartitionedState(JourneyLog.descriptor()));
         List<ListState<ClickEvent>> lists = new ArrayList<>();
         for (int l = 0; l < JourneyStore.LISTS; l++) {
             lists.add(getPartitionedState(JourneyStore.list(l)));
         }
         JourneyStore.Lists listed = new JourneyStore.Lists(lists, getPartitionedState(JourneyStore.windows()));
-        boolean valueForm = oneValue != null ? oneValue : onHeap || cache != null;
-        store = valueForm ? value : listed;
-        // Both forms are registered, so that either takes over what the other left in a savepoint (taken on the
-        // other backend): once, here, user by user.
+        JourneyStore.OneValue value = new JourneyStore.OneValue(valueState, false);
         List<String> listNames = new ArrayList<>(List.of(JourneyStore.LIST_NAMES));
         listNames.add(JourneyStore.WINDOWS_NAME);
         List<String> valueName = List.of(JourneyStore.VALUE_NAME);
-        for (String user : keysOf(valueForm ? listNames : valueName)) {
-            setCurrentKey(user);
-            if (valueForm) {
-                listed.moveTo(value);
-                value.mergeEarlierPendingPurchases();
-                value.done();
-            } else {
-                value.moveTo(listed);
-            }
+        List<String> logName = List.of(JourneyLog.NAME);
+        List<String> inUse;
+        if (oneValue == null && !onHeap && cachedUsers > 0) {
+            cache = new CachedValueState<>(log, this, cachedUsers);
+            store = new JourneyStore.OneValue(cache, true);
+            inUse = logName;
+        } else if (oneValue != null ? oneValue : onHeap) {
+            store = value;
+            inUse = valueName;
+        } else {
+            store = listed;
+            inUse = listNames;
         }
-        if (!valueForm) {
-            // In the value form the serializer merges them as it reads a value.
+        // Every form's states are registered, so that the one in use takes over what the others left in a
+        // savepoint (taken on the other backend, or with the cache on or off): once, here, user by user.
+        if (store != listed) {
+            for (String user : keysOf(listNames)) {
+                setCurrentKey(user);
+                listed.moveTo(store);
+                store.mergeEarlierPendingPurchases();
+                store.done();
+            }
+        } else {
+            // In the other forms the serializer merges them as it reads a value, or they were never written.
             for (String user : keysOf(List.of(JourneyStore.LIST_NAMES[JourneyStore.CART_PURCHASES],
                     JourneyStore.LIST_NAMES[JourneyStore.RAPID_PENDING]))) {
                 setCurrentKey(user);
                 listed.mergeEarlierPendingPurchases();
             }
         }
-        forgetJourneysThatAreOff(valueForm ? valueName : listNames);
+        if (store != value) {
+            for (String user : keysOf(valueName)) {
+                setCurrentKey(user);
+                value.moveTo(store);
+            }
+        }
+        if (cache == null) {
+            JourneyStore.OneValue logged = new JourneyStore.OneValue(log, false);
+            for (String user : keysOf(logName)) {
+                setCurrentKey(user);
+                logged.moveTo(store);
+            }
+        } else {
+            cache.flush();   // so that the users moved in are in the log's keys below
+        }
+        forgetJourneysThatAreOff(inUse);
     }
 
     /**

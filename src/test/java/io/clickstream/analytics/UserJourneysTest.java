@@ -7,7 +7,9 @@ import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -164,12 +166,54 @@ class UserJourneysTest {
             List<String> states = new ArrayList<>(List.of(JourneyStore.LIST_NAMES));
             states.add(JourneyStore.WINDOWS_NAME);
             states.add(JourneyStore.VALUE_NAME);
+            states.add(JourneyLog.NAME);
             for (String state : states) {
                 try (java.util.stream.Stream<String> keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
                     assertThat(keys).as("users left in %s: cleared values are written back at the checkpoint", state)
                             .isEmpty();
                 }
             }
+        }
+    }
+
+    /**
+     * In RocksDB with the cache, the users' values go into the log of their changes (JourneyLog); a savepoint in
+     * Flink's canonical format (as {@code run} takes on stop) of that form restores on the heap, and the heap's into
+     * it, with the results of a run without the stop.
+     */
+    @ParameterizedTest(name = "from RocksDB with the cache: {0}")
+    @ValueSource(booleans = {true, false})
+    void aSavepointOfTheLogFormRestoresOnTheHeapAndTheHeapsIntoIt(boolean fromLog) throws Exception {
+        List<String> uninterrupted = uninterrupted(true);
+        OperatorSubtaskState savepoint;
+        List<String> all;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = fromLog ? onRocksDb(100) : harness(true)) {
+            h.open();
+            firstHalf(h);
+            all = new ArrayList<>(results(h));
+            h.prepareSnapshotPreBarrier(1);
+            if (fromLog) {
+                assertThat(keys(h, JourneyLog.NAME)).containsExactlyInAnyOrder("u1", "u2", "u3", "u4");
+                assertThat(keys(h, JourneyStore.VALUE_NAME)).isEmpty();
+            }
+            savepoint = h.snapshotWithLocalState(1, 0, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                    .getJobManagerOwnedState();
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = fromLog ? harness(true) : onRocksDb(100)) {
+            h.initializeState(savepoint);
+            h.open();
+            assertThat(keys(h, fromLog ? JourneyLog.NAME : JourneyStore.VALUE_NAME)).as("moved into the form in use").isEmpty();
+            secondHalf(h);
+            all.addAll(results(h));
+            assertThat(all).containsExactlyInAnyOrderElementsOf(uninterrupted);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    private static List<String> keys(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h, String state) {
+        KeyedStateBackend<String> backend = ((UserJourneys) h.getOperator()).getKeyedStateBackend();
+        try (java.util.stream.Stream<String> keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.collect(java.util.stream.Collectors.toList());
         }
     }
 
