@@ -338,26 +338,13 @@ final class JourneyLog implements ValueState<JourneyState> {
             }
             out.writeBoolean(c.windows);
             if (c.windows) {
-                JourneyState s = c.events;
-                out.writeInt(s.windowCount);
-                for (int i = 0; i < s.windowCount * JourneyState.WINDOW_LONGS; i++) {
-                    out.writeLong(s.windows[i]);
-                }
+                JourneyStateSerializer.writeWindows(c.events, out);
             }
         }
 
         @Override
         public Change deserialize(DataInputView in) throws IOException {
-            int format = in.readUnsignedByte();
-            if (format != FORMAT) {
-                throw new IOException(NAME + " state in format " + format + ", which this version cannot read (it "
-                        + "reads format " + FORMAT + "): the checkpoint was written by a newer version; restore it with that version");
-            }
-            int lists = in.readUnsignedByte();
-            if (lists > JourneyStore.LISTS) {
-                throw new IOException(NAME + " state with " + lists + " event lists, where this version keeps "
-                        + JourneyStore.LISTS + ": the checkpoint was written by a newer version; restore it with that version");
-            }
+            int lists = JourneyStateSerializer.readHeader(in, NAME, FORMAT);
             int mask = in.readInt();
             JourneyState s = new JourneyState();
             int[] drop = new int[JourneyStore.LISTS];
@@ -376,11 +363,7 @@ final class JourneyLog implements ValueState<JourneyState> {
             }
             boolean windows = in.readBoolean();
             if (windows) {
-                s.windowCount = in.readInt();
-                s.windows = new long[s.windowCount * JourneyState.WINDOW_LONGS];
-                for (int i = 0; i < s.windows.length; i++) {
-                    s.windows[i] = in.readLong();
-                }
+                JourneyStateSerializer.readWindows(s, in);
             }
             return new Change(s, null, drop, windows);
         }

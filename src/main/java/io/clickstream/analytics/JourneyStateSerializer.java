@@ -75,24 +75,48 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
                 events.serialize(list.get(i), out);
             }
         }
+        writeWindows(s, out);
+    }
+
+    /** The open windows: their number, then four longs each (start, clicks, purchases, cents). */
+    static void writeWindows(JourneyState s, DataOutputView out) throws IOException {
         out.writeInt(s.windowCount);
         for (int i = 0; i < s.windowCount * JourneyState.WINDOW_LONGS; i++) {
             out.writeLong(s.windows[i]);
         }
     }
 
-    @Override
-    public JourneyState deserialize(DataInputView in) throws IOException {
+    /** Reads what {@link #writeWindows} wrote into {@code s}. */
+    static void readWindows(JourneyState s, DataInputView in) throws IOException {
+        s.windowCount = in.readInt();
+        s.windows = new long[s.windowCount * JourneyState.WINDOW_LONGS];
+        for (int i = 0; i < s.windows.length; i++) {
+            s.windows[i] = in.readLong();
+        }
+    }
+
+    /**
+     * Reads the format byte and the number of lists that begin a value of {@code state} (here, and
+     * {@link JourneyLog}'s entries); returns the number of lists. Refuses a format other than {@code expected}, or
+     * more lists than this version keeps.
+     */
+    static int readHeader(DataInputView in, String state, int expected) throws IOException {
         int format = in.readUnsignedByte();
-        if (format != FORMAT) {
-            throw new IOException("user-journeys state in format " + format + ", which this version cannot read (it "
-                    + "reads format " + FORMAT + "): the checkpoint was written by a newer version; restore it with that version");
+        if (format != expected) {
+            throw new IOException(state + " state in format " + format + ", which this version cannot read (it "
+                    + "reads format " + expected + "): the checkpoint was written by a newer version; restore it with that version");
         }
         int lists = in.readUnsignedByte();
         if (lists > JourneyStore.LISTS) {
-            throw new IOException("user-journeys state with " + lists + " event lists, where this version keeps "
+            throw new IOException(state + " state with " + lists + " event lists, where this version keeps "
                     + JourneyStore.LISTS + ": the checkpoint was written by a newer version; restore it with that version");
         }
+        return lists;
+    }
+
+    @Override
+    public JourneyState deserialize(DataInputView in) throws IOException {
+        int lists = readHeader(in, JourneyStore.VALUE_NAME, FORMAT);
         JourneyState s = new JourneyState();
         for (int l = 0; l < lists; l++) {
             int size = in.readInt();
@@ -105,11 +129,7 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
             }
         }
         s.mergeEarlierPendingPurchases();   // a value of an earlier version, with a pending list per journey
-        s.windowCount = in.readInt();
-        s.windows = new long[s.windowCount * JourneyState.WINDOW_LONGS];
-        for (int i = 0; i < s.windows.length; i++) {
-            s.windows[i] = in.readLong();
-        }
+        readWindows(s, in);
         return s;
     }
 
