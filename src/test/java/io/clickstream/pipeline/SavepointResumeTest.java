@@ -8,16 +8,11 @@ import io.clickstream.sink.OutputSinks;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.checkpoint.CheckpointException;
-import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,7 +67,7 @@ class SavepointResumeTest {
         while (LiveMetrics.sum(MetricNames.VALID) + LiveMetrics.sum(MetricNames.INVALID) < RECORDS / 3) {
             Thread.sleep(50);   // polling a live counter, not waiting for a result
         }
-        String savepoint = stopWithSavepoint(first, before.string(Settings.SAVEPOINT_DIR));
+        String savepoint = Pipelines.stopWithSavepoint(first, before.string(Settings.SAVEPOINT_DIR));
         first.getJobExecutionResult().get(1, TimeUnit.MINUTES);
         long readBeforeStop = LiveMetrics.sum(MetricNames.VALID) + LiveMetrics.sum(MetricNames.INVALID);
         assertThat(readBeforeStop).as("stopped in the middle").isBetween((long) RECORDS / 3, (long) RECORDS - 1);
@@ -84,28 +79,6 @@ class SavepointResumeTest {
         second.getJobExecutionResult().get(2, TimeUnit.MINUTES);
         assertThat(OutputFiles.uncommitted(out)).isEmpty();
         return out;
-    }
-
-    /**
-     * Stops {@code job} with a savepoint once all its tasks run. The source may have read a third of the records
-     * while a task behind the shuffle is still starting (RocksDB opening, on a busy machine), and Flink declines a
-     * savepoint until every task runs (NOT_ALL_REQUIRED_TASKS_RUNNING): then it is asked again.
-     */
-    private static String stopWithSavepoint(JobClient job, String dir) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return job.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL).get(1, TimeUnit.MINUTES);
-            } catch (ExecutionException e) {
-                boolean starting = ExceptionUtils.findThrowable(e, CheckpointException.class)
-                        .map(c -> c.getCheckpointFailureReason() == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING)
-                        .orElse(false);
-                if (!starting || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);   // polling the tasks' start, not waiting for a result
-            }
-        }
     }
 
     private static void assertTheSameOutputs(Path out, Path expected, String... parquet) throws Exception {

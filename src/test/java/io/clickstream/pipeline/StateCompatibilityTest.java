@@ -8,7 +8,6 @@ import io.clickstream.sink.OutputSinks;
 import io.clickstream.testing.OutputFiles;
 import io.clickstream.testing.Pipelines;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,8 +93,7 @@ class StateCompatibilityTest {
         while (LiveMetrics.sum(MetricNames.VALID) + LiveMetrics.sum(MetricNames.INVALID) < RECORDS / 3) {
             Thread.sleep(50);
         }
-        String savepoint = job.stopWithSavepoint(false, config.string(Settings.SAVEPOINT_DIR),
-                SavepointFormatType.CANONICAL).get(1, TimeUnit.MINUTES);
+        String savepoint = Pipelines.stopWithSavepoint(job, config.string(Settings.SAVEPOINT_DIR));
         job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
         deleteRecursively(COMMITTED);
         copyRecursively(Paths.get(java.net.URI.create(savepoint)), COMMITTED.resolve("savepoint"));

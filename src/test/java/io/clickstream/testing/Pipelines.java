@@ -8,12 +8,18 @@ import io.clickstream.metrics.LiveMetrics;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /** Runs the real job (real sources and file sinks) on the test MiniCluster. */
 public final class Pipelines {
@@ -89,6 +95,29 @@ public final class Pipelines {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
         ClickstreamJob.fromConfig(config).build(env);
         return env.executeAsync("clickstream-test");
+    }
+
+    /**
+     * Stops {@code job} with a canonical savepoint into {@code dir} once all its tasks run. A test that stops a job
+     * in the middle may find the source well on while a task behind the shuffle is still starting (RocksDB opening,
+     * on a busy machine), and Flink declines a savepoint until every task runs (NOT_ALL_REQUIRED_TASKS_RUNNING):
+     * then it is asked again, for up to 30 s.
+     */
+    public static String stopWithSavepoint(JobClient job, String dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return job.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL).get(1, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                boolean starting = ExceptionUtils.findThrowable(e, CheckpointException.class)
+                        .map(c -> c.getCheckpointFailureReason() == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING)
+                        .orElse(false);
+                if (!starting || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);   // polling the tasks' start, not waiting for a result
+            }
+        }
     }
 
     /** Builds the job from the configuration, runs it to the end and returns the output root. */
