@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -23,7 +24,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Passes on the first event of each eventId and drops repeats (producer retries) seen within the dedup horizon
@@ -66,8 +70,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
          * A {@code MapState<latest first seen, ids>}: the ids a user sent between two checkpoints (or before leaving
          * the cache) as one block, with the recent users' ids on the heap and every id within the horizon in filters
          * ({@link RecentIds}), a user's blocks read once in a run. An event costs a lookup on the heap, a checkpoint
-         * one {@code put} per user with new ids (not one per id), and a block is removed whole once its latest id is
-         * past the horizon. RocksDB with the cache (the default).
+         * one {@code put} per user with new ids (not one per id) and one of the block's key in a list of them, and a
+         * block is removed whole once its latest id is past the horizon, found in that list without reading any
+         * block. RocksDB with the cache (the default).
          */
         BLOCKS;
     }
@@ -90,8 +95,19 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient ValueState<Long> cleanupAt;
     /** {@link IdStore#BLOCKS}: the latest first-seen time in a block → the block's ids. */
     private transient MapState<Long, SeenEventIds> blocks;
+    /**
+     * {@link IdStore#BLOCKS}: the keys of the user's blocks, each with its number of ids. Why: a cleanup has to find
+     * the blocks past the horizon, and iterating {@link #blocks} in RocksDB reads every block whole (an iterator
+     * hands out each entry's value) to find the one or two expired. Past the horizon at 50,000 events a second
+     * those reads were the dedup's cleanups (docs/benchmarks.md, twenty-eighth round); this list's entries are a
+     * few bytes. A savepoint from before the list has blocks without entries here: a user's are listed the first
+     * time it is read or cleaned up in a run ({@link #listed}).
+     */
+    private transient MapState<Long, Integer> blockList;
     /** {@link IdStore#BLOCKS}: when this user's cleanup timer fires, if one is pending. */
     private transient ValueState<Long> blocksCleanupAt;
+    /** {@link IdStore#BLOCKS}: the users whose every block is in {@link #blockList}, checked in this run. */
+    private transient Set<Object> listed;
     /** {@link IdStore#BLOCKS}: the users whose ids {@link #recent} holds, {@value #IDS_PER_CACHED_USER} ids each on average. */
     private final int cachedUsers;
     /** {@link IdStore#BLOCKS}: the recent users' ids and pending cleanup times on the heap; else null. */
@@ -102,7 +118,10 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private transient Counter late;
     private transient Counter distinct;
     private transient volatile long lastWatermark;
-    /** How many times a user's blocks were read whole: on its first event in a run, or for an id filtered "perhaps". */
+    /**
+     * How many times a user's blocks were read whole: on its first event in a run, for an id filtered "perhaps", and
+     * to list the blocks of a savepoint from before {@link #blockList} at a cleanup.
+     */
     private transient long blockReads;
     /**
      * Whether the state is on the heap, where the value read is the one in state, changed in place (the heap backend
@@ -155,6 +174,19 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         return keys;
     }
 
+    /** {@link IdStore#BLOCKS}: the current user's block keys in {@link #blockList}; for tests. */
+    List<Long> listedBlockKeys() throws Exception {
+        List<Long> keys = new ArrayList<>();
+        blockList.keys().forEach(keys::add);
+        Collections.sort(keys);
+        return keys;
+    }
+
+    /** {@link IdStore#BLOCKS}: empties the current user's {@link #blockList}, as a savepoint from before it; for tests. */
+    void unlistBlocks() throws Exception {
+        blockList.clear();
+    }
+
     /** {@link IdStore#BLOCKS}: how many times a user's blocks were read whole; for tests. */
     long blockReads() {
         return blockReads;
@@ -173,6 +205,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         blocks = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("seen-event-id-blocks", LongSerializer.INSTANCE, SeenEventIdsSerializer.INSTANCE));
+        blockList = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("seen-event-id-block-list", LongSerializer.INSTANCE, IntSerializer.INSTANCE));
         blocksCleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("blocks-cleanup-at", Types.LONG));
         if (store == IdStore.BLOCKS) {
             if (keys == null) {
@@ -181,6 +215,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             }
             recent = new RecentIds((long) Math.max(1, cachedUsers) * IDS_PER_CACHED_USER * RecentIds.ID_BYTES,
                     horizon, this::writeBack);
+            listed = new HashSet<>();
         }
 
         MetricGroup group = MetricNames.group(getRuntimeContext().getMetricGroup());
@@ -318,17 +353,35 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         }
         recent.read(key);
         if (pending == null) {
+            listed.add(key);   // no blocks: the ones it writes are listed as they are written
             return new RecentIds.User(held, Long.MIN_VALUE);
         }
         blockReads++;
         long last = Long.MIN_VALUE;
+        Map<Long, Integer> sizes = new HashMap<>();
         for (Map.Entry<Long, SeenEventIds> block : blocks.entries()) {
             last = Math.max(last, block.getKey());
+            sizes.put(block.getKey(), block.getValue().size());
             block.getValue().forEachLiveHash(now, horizon,
                     (hash, firstSeen) -> recent.add(SlicedIdFilter.hash(key, hash), firstSeen));
         }
+        listUnlisted(key, sizes);
         held.setCleanupAt(pending);
         return new RecentIds.User(held, last);
+    }
+
+    /**
+     * Puts the blocks of {@code sizes} (key → ids, every block of the current user) that {@link #blockList} lacks
+     * into it: blocks written before there was a list (a savepoint from before it). Once per user in a run.
+     */
+    private void listUnlisted(Object user, Map<Long, Integer> sizes) throws Exception {
+        if (!listed.add(user)) {
+            return;
+        }
+        for (Long key : blockList.keys()) {
+            sizes.remove(key);
+        }
+        blockList.putAll(sizes);
     }
 
     /**
@@ -348,6 +401,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             latest[0] = Math.max(latest[0], firstSeen);
         });
         blocks.put(latest[0], block);
+        blockList.put(latest[0], block.size());
         return latest[0];
     }
 
@@ -365,6 +419,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private void writeUnwritten(RecentIds.User held) throws Exception {
         long key = held.nextBlock();
         blocks.put(key, held.unwritten);   // no longer changed: the next ids go into a new block
+        blockList.put(key, held.unwritten.size());
         held.written(key);
     }
 
@@ -413,31 +468,40 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     }
 
     /**
-     * {@link IdStore#BLOCKS}: removes the blocks whose latest id is past the horizon, and the expired ids on the
-     * heap. The user's unwritten ids are written first, so the next cleanup is set for everything it holds.
+     * {@link IdStore#BLOCKS}: removes the blocks whose latest id is past the horizon, found in {@link #blockList}, and
+     * the expired ids on the heap. The user's unwritten ids are written first, so the next cleanup is set for
+     * everything it holds.
      */
     private void cleanUpBlocks(long now, OnTimerContext ctx) throws Exception {
-        if (blocksCleanupAt.value() == null) {
-            takeOverIntoBlocks(now);
-        }
         Object key = ctx.getCurrentKey();
         RecentIds.User user = recent.peek(key);   // a cleanup is not a use: the user keeps its place in the cache
+        if (user == null && blocksCleanupAt.value() == null) {   // a user on the heap was read, and taken over, in this run
+            takeOverIntoBlocks(now);
+        }
+        if (!listed.contains(key)) {
+            listUnlisted(key, blockSizes());
+        }
         if (user != null && user.unwritten != null) {
             writeUnwritten(user);
         }
         long earliest = Long.MAX_VALUE;
-        for (Iterator<Long> it = blocks.keys().iterator(); it.hasNext(); ) {
+        for (Iterator<Long> it = blockList.keys().iterator(); it.hasNext(); ) {
             long latest = it.next();
             if (now >= latest + horizon) {
                 it.remove();
+                blocks.remove(latest);
             } else {
                 earliest = Math.min(earliest, latest);
             }
         }
         if (earliest == Long.MAX_VALUE) {
-            blocks.clear();   // an emptied map still holds an entry for the user
+            if (onHeap) {
+                blocks.clear();   // an emptied map still holds an entry for the user on the heap backend
+                blockList.clear();
+            }
             blocksCleanupAt.clear();
             recent.remove(key);
+            listed.remove(key);
             return;
         }
         long next = schedule(ctx, earliest + horizon);
@@ -545,8 +609,19 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             addLive(to, block, now);
         }
         blocks.clear();
+        blockList.clear();
         blocksCleanupAt.clear();
         return pending;
+    }
+
+    /** Every block of the current user: key → ids. Reads them all. */
+    private Map<Long, Integer> blockSizes() throws Exception {
+        blockReads++;
+        Map<Long, Integer> sizes = new HashMap<>();
+        for (Map.Entry<Long, SeenEventIds> block : blocks.entries()) {
+            sizes.put(block.getKey(), block.getValue().size());
+        }
+        return sizes;
     }
 
     /**

@@ -98,6 +98,14 @@ class DeduplicateEventsTest {
         harness.processElement(new StreamRecord<>(event(user, id, ts), ts));
     }
 
+    /**
+     * The states a user with ids has an entry in: its value; its map entries and cleanup time; or its blocks, their
+     * list and its cleanup time.
+     */
+    private static int statesPerUser(IdStore store) {
+        return store == IdStore.ONE_VALUE ? 1 : store == IdStore.MAP_ENTRIES ? 2 : 3;
+    }
+
     private List<String> emittedIds() {
         return harness.extractOutputValues().stream().map(e -> e.eventId).collect(Collectors.toList());
     }
@@ -167,9 +175,9 @@ class DeduplicateEventsTest {
         send("u-1", "c", 1_000);
         harness.setProcessingTime(Duration.ofMinutes(12).toMillis());  // a, b and x expired and cleaned up, c not
 
-        // What is left: u-1's ids (c) and its next cleanup time (in the map and block forms a second state);
-        // nothing of u-2.
-        int entries = store == IdStore.ONE_VALUE ? 1 : 2;
+        // What is left: u-1's ids (c) and its next cleanup time (in the map and block forms a second state, and in
+        // the block form the list of its blocks a third); nothing of u-2.
+        int entries = statesPerUser(store);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(entries);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         harness.prepareSnapshotPreBarrier(1);   // as the task does before each checkpoint
@@ -204,7 +212,7 @@ class DeduplicateEventsTest {
         long u1 = UserTimers.roundUp(HORIZON.toMillis(), step, "u-1");
         long u2 = UserTimers.roundUp(HORIZON.toMillis(), step, "u-2");
         assertThat(u1).isNotEqualTo(u2);
-        int perUser = store == IdStore.ONE_VALUE ? 1 : 2;
+        int perUser = statesPerUser(store);
         harness.prepareSnapshotPreBarrier(1);   // the block form writes its ids before a checkpoint
 
         harness.setProcessingTime(Math.min(u1, u2) - 1);
@@ -259,7 +267,7 @@ class DeduplicateEventsTest {
             // u-2 sends nothing: its cleanup timer (due at 10 min) still runs and takes x over, expired.
             restored.setProcessingTime(Duration.ofMinutes(11).toMillis());
             assertThat(restored.numKeyedStateEntries()).as("u-1 (b, c) only, in the new form")
-                    .isEqualTo(to == IdStore.ONE_VALUE ? 1 : 2);
+                    .isEqualTo(statesPerUser(to));
             restored.processElement(new StreamRecord<>(event("u-2", "x", 1_000), 1_000));
             // b (seen at 5 min) is still a repeat at 11 min; a expired at 10 min.
             restored.processElement(new StreamRecord<>(event("u-1", "b", 1_000), 1_000));
@@ -333,6 +341,102 @@ class DeduplicateEventsTest {
         send("u-1", "a", 1_000);
         send("u-1", "d", 1_000);
         assertThat(emittedIds()).containsExactly("a", "b", "c", "d", "a");
+    }
+
+    /**
+     * A cleanup finds the blocks past the horizon in the list of the user's blocks, and reads none of them (in RocksDB
+     * an iterator over the blocks reads each whole); whether the user is on the heap (ten cached users) or has left
+     * it (one cached user, pushed out by u-2's 101 ids).
+     */
+    @ParameterizedTest(name = "cachedUsers={0}")
+    @ValueSource(ints = {1, 10})
+    void inRocksDbACleanupFindsExpiredBlocksInTheirListWithoutReadingThem(int cachedUsers) throws Exception {
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = openOnRocksDb(cachedUsers);
+        DeduplicateEvents dedup = (DeduplicateEvents) operator.getUserFunction();
+        for (long at : new long[] {1_000, 60_000, 120_000}) {
+            harness.setProcessingTime(at);
+            send("u-1", "a" + at, 1_000);
+            harness.prepareSnapshotPreBarrier(at);   // one block per checkpoint
+        }
+        for (int k = 0; k < 101; k++) {
+            send("u-2", "x" + k, 1_000);
+        }
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.listedBlockKeys()).containsExactly(1_000L, 60_000L, 120_000L);
+
+        harness.setProcessingTime(HORIZON.toMillis() + 30_000);   // the first block's cleanup has run
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.blockKeys()).containsExactly(60_000L, 120_000L);
+        assertThat(dedup.listedBlockKeys()).containsExactly(60_000L, 120_000L);
+        harness.setProcessingTime(HORIZON.toMillis() + 90_000);
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.blockKeys()).containsExactly(120_000L);
+        assertThat(dedup.listedBlockKeys()).containsExactly(120_000L);
+        assertThat(dedup.blockReads()).as("no block read: u-1 and u-2 had none when first seen").isZero();
+
+        harness.setProcessingTime(HORIZON.toMillis() + 180_000);   // every id expired and cleaned up
+        for (String user : List.of("u-1", "u-2")) {
+            operator.setCurrentKey(user);
+            assertThat(dedup.blockKeys()).as(user).isEmpty();
+            assertThat(dedup.listedBlockKeys()).as(user).isEmpty();
+        }
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(dedup.blockReads()).isZero();
+    }
+
+    /**
+     * Blocks written before there was a list of them (a savepoint from before it, made here by emptying the
+     * lists): a user's are listed the first time it is read in the new run (u-2, by an event) or cleaned up (u-1,
+     * by its timer alone, reading its blocks once), and then removed as they expire like any other.
+     */
+    @Test
+    void inRocksDbBlocksFromBeforeTheirListAreListedOnceAndCleanedUp() throws Exception {
+        KeyedProcessOperator<String, ClickEvent, ClickEvent> operator = openOnRocksDb(10);
+        DeduplicateEvents dedup = (DeduplicateEvents) operator.getUserFunction();
+        for (long at : new long[] {1_000, 60_000}) {
+            harness.setProcessingTime(at);
+            send("u-1", "a" + at, 1_000);
+            send("u-2", "x" + at, 1_000);
+            harness.prepareSnapshotPreBarrier(at);
+        }
+        for (String user : List.of("u-1", "u-2")) {
+            operator.setCurrentKey(user);
+            dedup.unlistBlocks();
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(2, 60_000);
+        harness.close();
+
+        operator = DeduplicateEvents.operator(HORIZON, 10);
+        harness = newHarness(operator);
+        harness.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        harness.setProcessingTime(60_000);
+        harness.initializeState(snapshot);
+        harness.open();
+        dedup = (DeduplicateEvents) operator.getUserFunction();
+
+        send("u-2", "x60000", 1_000);   // a repeat: u-2's blocks are read into the filters, and listed
+        send("u-2", "y", 1_000);
+        operator.setCurrentKey("u-2");
+        assertThat(dedup.listedBlockKeys()).containsExactly(1_000L, 60_000L);
+        assertThat(dedup.blockReads()).as("u-2's first event, and its repeat looked up in its blocks").isEqualTo(2);
+
+        harness.setProcessingTime(HORIZON.toMillis() + 30_000);   // the first blocks' cleanups have run
+        assertThat(dedup.blockReads()).as("and u-1's first cleanup, once").isEqualTo(3);
+        operator.setCurrentKey("u-1");
+        assertThat(dedup.blockKeys()).containsExactly(60_000L);
+        assertThat(dedup.listedBlockKeys()).containsExactly(60_000L);
+        operator.setCurrentKey("u-2");   // y, written before the cleanup, in a block of its own
+        assertThat(dedup.blockKeys()).containsExactly(60_000L, 60_001L);
+        assertThat(dedup.listedBlockKeys()).containsExactly(60_000L, 60_001L);
+
+        harness.setProcessingTime(HORIZON.toMillis() + 90_000);   // every block past the horizon
+        for (String user : List.of("u-1", "u-2")) {
+            operator.setCurrentKey(user);
+            assertThat(dedup.blockKeys()).as(user).isEmpty();
+            assertThat(dedup.listedBlockKeys()).as(user).isEmpty();
+        }
+        assertThat(dedup.blockReads()).as("no more reads: both are listed").isEqualTo(3);
+        assertThat(emittedIds()).containsExactly("y");
     }
 
     /**
