@@ -22,10 +22,10 @@ import org.apache.flink.util.Collector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
-import java.util.List;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -98,9 +98,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     /**
      * {@link IdStore#BLOCKS}: the keys of the user's blocks, each with its number of ids. Why: a cleanup has to find
      * the blocks past the horizon, and iterating {@link #blocks} in RocksDB reads every block whole (an iterator
-     * hands out each entry's value) to find the one or two expired. Past the horizon at 50,000 events a second
-     * those reads were the dedup's cleanups (docs/benchmarks.md, twenty-eighth round); this list's entries are a
-     * few bytes. A savepoint from before the list has blocks without entries here: a user's are listed the first
+     * hands out each entry's value) to find the one or two expired: past the horizon, those reads were most of
+     * the cleanups' time (docs/benchmarks.md, twenty-eighth round). This list's entries are a few bytes. A savepoint from before the list has blocks without entries here: a user's are listed the first
      * time it is read or cleaned up in a run ({@link #listed}).
      */
     private transient MapState<Long, Integer> blockList;
