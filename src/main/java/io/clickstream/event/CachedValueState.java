@@ -4,9 +4,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A keyed value state whose recently used keys' values stay on the heap between checkpoints, in front of a backend
@@ -20,9 +17,9 @@ import java.util.Map;
  * <p>How it stays exactly-once: the operator calls {@link #flush} from {@code prepareSnapshotPreBarrier}, which
  * Flink runs on the task thread before the checkpoint barrier goes downstream and before the state is snapshotted,
  * so every snapshot holds every change made before its barrier. A failure restores that snapshot and the sources
- * replay what came after, as without the cache. The cache holds at most {@code capacity} keys: past that, the least
- * recently used key is written back (if changed) and dropped. The values handed out are the cached objects, so a
- * caller may change one in place, and then calls {@link #update} to mark it changed.
+ * replay what came after, as without the cache. The cache holds at most {@code capacity} keys: past that, a key
+ * not used lately ({@link ClockMap#nextToLeave}) is written back (if changed) and dropped. The values handed out
+ * are the cached objects, so a caller may change one in place, and then calls {@link #update} to mark it changed.
  *
  * <p>Only for backends that serialize: on the heap backend a value already is a reference, and this would only
  * add a second lookup.
@@ -31,8 +28,8 @@ public final class CachedValueState<V> implements ValueState<V> {
     private final ValueState<V> backend;
     private final KeyContext keys;
     private final int capacity;
-    /** In access order: the first entry is the least recently used. */
-    private final LinkedHashMap<Object, Entry<V>> entries;
+    /** The cached keys, in the order of leaving of a {@link ClockMap}. */
+    private final ClockMap<Object, Entry<V>> entries;
 
     private static final class Entry<V> {
         V value;
@@ -57,7 +54,7 @@ public final class CachedValueState<V> implements ValueState<V> {
         this.backend = backend;
         this.keys = keys;
         this.capacity = capacity;
-        this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, true);
+        this.entries = new ClockMap<>(capacity);
     }
 
     @Override
@@ -91,7 +88,9 @@ public final class CachedValueState<V> implements ValueState<V> {
         if (e == null) {
             add(key, new Entry<>(value, true));   // no read: the value is replaced whole
         } else {
-            e.value = value;
+            if (e.value != value) {   // most updates hand back the cached object: a write would still reach G1's barrier
+                e.value = value;
+            }
             e.changed = true;
         }
     }
@@ -99,31 +98,29 @@ public final class CachedValueState<V> implements ValueState<V> {
     private void add(Object key, Entry<V> e) throws IOException {
         entries.put(key, e);
         if (entries.size() > capacity) {
-            Iterator<Map.Entry<Object, Entry<V>>> eldest = entries.entrySet().iterator();
-            Map.Entry<Object, Entry<V>> out = eldest.next();
-            if (out.getValue().changed) {
-                keys.setCurrentKey(out.getKey());
-                write(out.getValue().value);
+            Object out = entries.nextToLeave(key);
+            Entry<V> leaving = entries.remove(out);
+            if (leaving.changed) {
+                keys.setCurrentKey(out);
+                write(leaving.value);
                 keys.setCurrentKey(key);
             }
-            eldest.remove();
         }
     }
 
     /** Writes every changed key's value to the backend; the keys stay cached. Before every checkpoint. */
     public void flush() throws IOException {
         Object current = keys.getCurrentKey();
-        boolean wrote = false;
-        for (Map.Entry<Object, Entry<V>> e : entries.entrySet()) {
-            Entry<V> entry = e.getValue();
+        boolean[] wrote = {false};
+        entries.forEach((key, entry) -> {
             if (entry.changed) {
-                keys.setCurrentKey(e.getKey());
+                keys.setCurrentKey(key);
                 write(entry.value);
                 entry.changed = false;
-                wrote = true;
+                wrote[0] = true;
             }
-        }
-        if (wrote && current != null) {
+        });
+        if (wrote[0] && current != null) {
             keys.setCurrentKey(current);
         }
     }

@@ -79,7 +79,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
 
     /**
      * The memory {@link RecentIds} takes per cached user, in ids held as they are ({@value RecentIds#ID_BYTES} bytes
-     * each): about 46 MB for 10,000 users. Past it, the least recently used users leave; the filters of every id
+     * each): about 46 MB for 10,000 users. Past it, users not used lately leave; the filters of every id
      * within the horizon (about 3 bytes each) come on top.
      */
     static final int IDS_PER_CACHED_USER = 100;
@@ -306,7 +306,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
             blocksCleanupAt.update(at);
             held.setCleanupAt(at);
         }
-        recent.changed(user);
+        recent.changed(key, user);
         return true;
     }
 
@@ -508,7 +508,7 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         if (user != null) {
             user.ids.expire(now, horizon);
             user.ids.setCleanupAt(next);
-            recent.changed(user);
+            recent.changed(key, user);
         }
     }
 

@@ -1,10 +1,8 @@
 package io.clickstream.quality;
 
-import java.util.HashMap;
+import io.clickstream.event.ClockMap;
+
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,11 +19,11 @@ import java.util.Set;
  * first-seen time; one it does not hold, by the filters: "certainly not seen" for nearly every new id, and only a
  * "perhaps" is looked up in the user's blocks.
  *
- * <p>The ids held are bounded by memory, not users: past the budget the least recently used users leave (their
- * unwritten ids written first), down to three quarters of it, never the last one added. A user who comes back starts
- * with no ids held, as its ids are in the filters: its blocks are read once in a run, on its first event, to put
- * them there ({@link #known}). The filters are not part of the budget: they take about 3 bytes per id within the
- * horizon, whoever sent it ({@link SlicedIdFilter}).
+ * <p>The ids held are bounded by memory, not users: past the budget users not used lately leave ({@link
+ * ClockMap#nextToLeave}; their unwritten ids written first), down to three quarters of it, never the one at hand.
+ * A user who comes back starts with no ids held, as its ids are in the filters: its blocks are read once in a run,
+ * on its first event, to put them there ({@link #known}). The filters are not part of the budget: they take about
+ * 3 bytes per id within the horizon, whoever sent it ({@link SlicedIdFilter}).
  */
 final class RecentIds {
     /** What an id held on the heap takes, on average ({@code DedupMemoryBench}, docs/benchmarks.md). */
@@ -93,13 +91,8 @@ final class RecentIds {
     private final long budget;
     private final WriteBack writeBack;
     private long held;
-    /** In access order: the first user is the least recently used. */
-    private final LinkedHashMap<Object, User> users = new LinkedHashMap<>(1024, 0.75f, true);
-    /**
-     * The same users, for {@link #peek}: an access-ordered map has no lookup that leaves the order alone. Changed
-     * only when a user comes or goes, not on each event.
-     */
-    private final HashMap<Object, User> byKey = new HashMap<>(1024);
+    /** The users held, in the order of leaving of a {@link ClockMap}. */
+    private final ClockMap<Object, User> users = new ClockMap<>(1024);
     /** Every id within the horizon of the users {@link #known}. */
     private final SlicedIdFilter filter;
     /** The users whose blocks were read in this run: their ids are in {@link #filter}, held here or not. */
@@ -121,7 +114,7 @@ final class RecentIds {
         this.filter = new SlicedIdFilter(horizon);
     }
 
-    /** The user's ids, or null if they are not here; the user becomes the most recently used. */
+    /** The user's ids, or null if they are not here; a use, which keeps the user here for longer. */
     User get(Object user) {
         return users.get(user);
     }
@@ -131,31 +124,29 @@ final class RecentIds {
      * for every user active within the horizon and says nothing about which users are busy now.
      */
     User peek(Object user) {
-        return byKey.get(user);
+        return users.peek(user);
     }
 
     /** Holds {@code ids} as the user's: new, read from its blocks, or {@link #returning}. */
     void put(Object user, User ids) throws Exception {
         User before = users.put(user, ids);
-        byKey.put(user, ids);
         if (before != null && before != ids) {
             held -= before.counted;
         }
         count(ids);
-        trim();
+        trim(user);
     }
 
-    /** A held user's ids changed (an id added, ids expired). */
-    void changed(User user) throws Exception {
-        count(user);
-        trim();
+    /** The held {@code user}'s ids changed (an id added, ids expired). */
+    void changed(Object user, User ids) throws Exception {
+        count(ids);
+        trim(user);
     }
 
     /** Forgets the user, whose ids have all expired: its blocks are read again if it comes back. */
     void remove(Object user) {
         known.remove(user);
         User ids = users.remove(user);
-        byKey.remove(user);
         if (ids != null) {
             held -= ids.counted;
         }
@@ -163,11 +154,11 @@ final class RecentIds {
 
     /** Writes every user's unwritten ids; the users stay. Before every checkpoint. */
     void flush() throws Exception {
-        for (Map.Entry<Object, User> e : users.entrySet()) {
-            if (e.getValue().unwritten != null) {
-                writeBack.write(e.getKey(), e.getValue());
+        users.forEach((user, ids) -> {
+            if (ids.unwritten != null) {
+                writeBack.write(user, ids);
             }
-        }
+        });
     }
 
     private void count(User user) {
@@ -177,25 +168,23 @@ final class RecentIds {
     }
 
     /**
-     * Over the budget: the least recently used users leave, their unwritten ids written first, until a quarter of
-     * the budget is free (so that this runs once per many events, not on each); never the last one added.
+     * Over the budget: users not used lately leave, their unwritten ids written first, until a quarter of the budget
+     * is free (so that this runs once per many events, not on each); never {@code keep}, the user at hand.
      */
-    private void trim() throws Exception {
+    private void trim(Object keep) throws Exception {
         if (held <= budget) {
             return;
         }
         long mark = budget - budget / 4;
-        Iterator<Map.Entry<Object, User>> eldest = users.entrySet().iterator();
-        while (held > mark && users.size() > 1) {
-            Map.Entry<Object, User> out = eldest.next();
-            User u = out.getValue();
+        Object out;
+        while (held > mark && (out = users.nextToLeave(keep)) != null) {
+            User u = users.peek(out);
             if (u.unwritten != null) {
-                writeBack.write(out.getKey(), u);
+                writeBack.write(out, u);
             }
             leftLastBlock = Math.max(leftLastBlock, u.lastBlock);
             held -= u.counted;
-            byKey.remove(out.getKey());
-            eldest.remove();
+            users.remove(out);
         }
     }
 

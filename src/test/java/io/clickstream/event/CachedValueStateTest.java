@@ -94,7 +94,7 @@ class CachedValueStateTest {
     }
 
     @Test
-    void beyondItsCapacityTheLeastRecentlyUsedKeyIsWrittenBackIfChangedAndDropped() throws Exception {
+    void beyondItsCapacityAKeyNotUsedSinceItCameIsWrittenBackIfChangedAndDropped() throws Exception {
         Backend b = new Backend();
         b.values.put("u3", "three");
         CachedValueState<String> cache = new CachedValueState<>(b, b, 2);
@@ -103,7 +103,7 @@ class CachedValueStateTest {
         b.setCurrentKey("u2");
         cache.update("two");
         b.setCurrentKey("u1");
-        cache.value();                 // u1 used last: u2 is now the least recently used
+        cache.value();                 // u1 used again: the hand passes over it once; u2 was not
 
         b.setCurrentKey("u3");
         assertEquals("three", cache.value());
@@ -112,7 +112,7 @@ class CachedValueStateTest {
         assertEquals(2, cache.size());
 
         b.setCurrentKey("u1");
-        cache.value();                 // u3 is now the least recently used
+        cache.value();                 // u1 used again; u3 not since it came
         b.setCurrentKey("u2");
         assertEquals("two", cache.value(), "an evicted key is read back from the backend");
         assertEquals(2, b.reads);

@@ -43,13 +43,13 @@ class RecentIdsTest {
     }
 
     @Test
-    void beyondItsBudgetTheLeastRecentlyUsedUsersLeaveDownToThreeQuartersOfItButNeverTheLastOne() throws Exception {
+    void beyondItsBudgetUsersNotUsedSinceTheyCameLeaveDownToThreeQuartersOfItButNeverTheOneAtHand() throws Exception {
         long budget = cost(4, 8);
         RecentIds recent = recent(budget);
         recent.put("u1", ids("a", "b"));
         recent.put("u2", ids("c"));
         recent.put("u3", ids("d", "e"));
-        recent.get("u1");                       // u2 is now the least recently used, then u3
+        recent.get("u1");                       // a use: u1 is passed over once, u2 and u3 were not used
         recent.put("u4", ids("f", "g", "h", "i"));   // 4 users, 9 ids: u2 and u3 leave
 
         assertThat(recent.peek("u2")).isNull();
@@ -120,17 +120,20 @@ class RecentIdsTest {
     }
 
     @Test
-    void aPeekLeavesTheOrderOfUseAloneSoThePeekedUserStillLeavesFirst() throws Exception {
-        RecentIds recent = recent(cost(2, 2));
-        recent.put("u1", ids("a"));
+    void aPeekIsNotAUseSoThePeekedUserLeavesBeforeAUsedOne() throws Exception {
+        RecentIds recent = recent(cost(2, 10));
         recent.put("u2", ids("b"));
+        recent.put("u1", ids("a"));
         recent.get("u2");
-        RecentIds.User u1 = recent.peek("u1");  // as a cleanup timer does: u1 stays the least recently used
-        recent.put("u3", ids("c"));             // 3 ids: users leave
+        RecentIds.User u1 = recent.peek("u1");  // as a cleanup timer does: not a use
+        recent.put("u3", ids("c", "d", "e"));   // over the budget: one small user leaving is enough
 
         assertThat(u1).isNotNull();
-        assertThat(recent.peek("u1")).as("u1 left").isNull();
+        assertThat(recent.peek("u1")).as("u1 left: the hand passed over u2, used, and found u1 not").isNull();
+        assertThat(recent.peek("u2")).as("had the peek been a use, u2 would have left, the first the hand came back to")
+                .isNotNull();
         assertThat(recent.peek("u3")).isNotNull();
+        assertThat(recent.users()).isEqualTo(2);
         assertThat(recent.peek("u9")).isNull();
     }
 
@@ -151,7 +154,7 @@ class RecentIdsTest {
         RecentIds.User u1 = ids("a");
         recent.put("u1", u1);
         u1.ids.firstSighting("b", 1, HORIZON);
-        recent.changed(u1);
+        recent.changed("u1", u1);
         assertThat(recent.held()).isEqualTo(cost(1, 2));
 
         recent.put("u1", ids("a", "b", "c"));   // another value for the same user: replaces the count
@@ -167,7 +170,7 @@ class RecentIdsTest {
         RecentIds.User u1 = ids("a");
         recent.put("u1", u1);
         sight(u1, "b", 5);
-        recent.changed(u1);
+        recent.changed("u1", u1);
         recent.put("u2", ids("c", "d"));   // 2 users, 4 ids: u1 leaves
 
         assertThat(written).containsExactly("u1:1");
