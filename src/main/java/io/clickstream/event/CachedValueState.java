@@ -88,7 +88,7 @@ public final class CachedValueState<V> implements ValueState<V> {
         if (e == null) {
             add(key, new Entry<>(value, true));   // no read: the value is replaced whole
         } else {
-            if (e.value != value) {   // most updates hand back the cached object: a write would still reach G1's barrier
+            if (e.value != value) {   // most updates hand back the cached object; writing it again costs a G1 barrier
                 e.value = value;
             }
             e.changed = true;

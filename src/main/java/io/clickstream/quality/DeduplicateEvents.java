@@ -99,8 +99,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
      * {@link IdStore#BLOCKS}: the keys of the user's blocks, each with its number of ids. Why: a cleanup has to find
      * the blocks past the horizon, and iterating {@link #blocks} in RocksDB reads every block whole (an iterator
      * hands out each entry's value) to find the one or two expired: past the horizon, those reads were most of
-     * the cleanups' time (docs/benchmarks.md, twenty-eighth round). This list's entries are a few bytes. A savepoint from before the list has blocks without entries here: a user's are listed the first
-     * time it is read or cleaned up in a run ({@link #listed}).
+     * the cleanups' time (docs/benchmarks.md, twenty-eighth round). This list's entries are a few bytes. A savepoint
+     * from before the list has blocks without entries here: a user's are listed the first time it is read or cleaned
+     * up in a run ({@link #listed}).
      */
     private transient MapState<Long, Integer> blockList;
     /** {@link IdStore#BLOCKS}: when this user's cleanup timer fires, if one is pending. */
@@ -181,7 +182,9 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
         return keys;
     }
 
-    /** {@link IdStore#BLOCKS}: empties the current user's {@link #blockList}, as a savepoint from before it; for tests. */
+    /**
+     * {@link IdStore#BLOCKS}: empties the current user's {@link #blockList}, as a savepoint from before it; for tests.
+     */
     void unlistBlocks() throws Exception {
         blockList.clear();
     }
@@ -474,7 +477,8 @@ public class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, 
     private void cleanUpBlocks(long now, OnTimerContext ctx) throws Exception {
         Object key = ctx.getCurrentKey();
         RecentIds.User user = recent.peek(key);   // a cleanup is not a use: the user keeps its place in the cache
-        if (user == null && blocksCleanupAt.value() == null) {   // a user on the heap was read, and taken over, in this run
+        // a user on the heap was read, and taken over, in this run
+        if (user == null && blocksCleanupAt.value() == null) {
             takeOverIntoBlocks(now);
         }
         if (!listed.contains(key)) {

@@ -178,13 +178,12 @@ final class RecentIds {
         long mark = budget - budget / 4;
         Object out;
         while (held > mark && (out = users.nextToLeave(keep)) != null) {
-            User u = users.peek(out);
+            User u = users.remove(out);
             if (u.unwritten != null) {
                 writeBack.write(out, u);
             }
             leftLastBlock = Math.max(leftLastBlock, u.lastBlock);
             held -= u.counted;
-            users.remove(out);
         }
     }
 
