@@ -53,16 +53,25 @@ public final class PacedRate implements RateLimiterStrategy {
 
         @Override
         public CompletionStage<Void> acquire() {
+            long wait = nextWaitNanos();
+            if (wait == 0) {
+                return NOW;
+            }
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS));
+        }
+
+        /**
+         * Grants the next record and says how long it must wait: 0 when it is due or due within the slack, else the
+         * nanoseconds until it is due. Kept apart from {@link #acquire} so the schedule is tested without a timer.
+         */
+        long nextWaitNanos() {
             long now = nanoClock.getAsLong();
             if (granted == 0) {
                 start = now;
             }
             long ahead = start + (long) (granted * nanosPerRecord) - now;
             granted++;
-            if (ahead <= SLACK_NANOS) {
-                return NOW;
-            }
-            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(ahead, TimeUnit.NANOSECONDS));
+            return ahead <= SLACK_NANOS ? 0 : ahead;
         }
     }
 }
