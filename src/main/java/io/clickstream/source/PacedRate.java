@@ -5,6 +5,8 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -17,6 +19,11 @@ import java.util.function.LongSupplier;
  * <p>Flink's {@link RateLimiterStrategy#perSecond} hands every record to a limiter thread and back (a future
  * completed by another thread per record): on 2 cores that tops out near 26,000 records per second whatever rate
  * is asked for, below what the job sustains, so a latency run above it measured the generator (docs/benchmarks.md).
+ *
+ * <p>A wait is one task on a single daemon thread shared by the JVM's limiters ({@link Pacer}). Not
+ * {@code CompletableFuture.delayedExecutor}: with fewer than three cores its default pool starts a new thread for
+ * every task, hundreds a second at the rates the benchmark asks for, and their start and end were CPU the
+ * benchmark counted as the job's.
  */
 public final class PacedRate implements RateLimiterStrategy {
     private static final long serialVersionUID = 1L;
@@ -34,7 +41,28 @@ public final class PacedRate implements RateLimiterStrategy {
 
     @Override
     public RateLimiter createRateLimiter(int parallelism) {
-        return new Limiter(perSecond / parallelism, System::nanoTime);
+        return new Limiter(perSecond / parallelism, System::nanoTime, Pacer::after);
+    }
+
+    /** Runs a task a given number of nanoseconds from now (on another thread). */
+    @FunctionalInterface
+    interface Scheduler {
+        void after(long nanos, Runnable task);
+    }
+
+    /** The limiters' one timer thread, started on the first wait; a daemon, so it never holds the JVM up. */
+    static final class Pacer {
+        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "generator pacing");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private Pacer() {}
+
+        static void after(long nanos, Runnable task) {
+            TIMER.schedule(task, nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** One subtask's schedule. Called by the source's task thread only. */
@@ -43,12 +71,14 @@ public final class PacedRate implements RateLimiterStrategy {
 
         private final double nanosPerRecord;
         private final LongSupplier nanoClock;
+        private final Scheduler scheduler;
         private long start;
         private long granted;
 
-        Limiter(double perSecond, LongSupplier nanoClock) {
+        Limiter(double perSecond, LongSupplier nanoClock, Scheduler scheduler) {
             this.nanosPerRecord = 1e9 / perSecond;
             this.nanoClock = nanoClock;
+            this.scheduler = scheduler;
         }
 
         @Override
@@ -57,7 +87,9 @@ public final class PacedRate implements RateLimiterStrategy {
             if (wait == 0) {
                 return NOW;
             }
-            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS));
+            CompletableFuture<Void> due = new CompletableFuture<>();
+            scheduler.after(wait, () -> due.complete(null));
+            return due;
         }
 
         /**
