@@ -5,8 +5,7 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -50,13 +49,21 @@ public final class PacedRate implements RateLimiterStrategy {
         void after(long nanos, Runnable task);
     }
 
-    /** The limiters' one timer thread, started on the first wait; a daemon, so it never holds the JVM up. */
+    /**
+     * The limiters' one timer thread: started on a wait, a daemon, so it never holds the JVM up, and ended after 10 s
+     * without one, so a finished job's classes are not kept alive by it in a cluster that outlives the job.
+     */
     static final class Pacer {
-        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "generator pacing");
             t.setDaemon(true);
             return t;
         });
+
+        static {
+            TIMER.setKeepAliveTime(10, TimeUnit.SECONDS);
+            TIMER.allowCoreThreadTimeOut(true);
+        }
 
         private Pacer() {}
 
