@@ -262,15 +262,16 @@ final class JourneyLog implements ValueState<JourneyState> {
     }
 
     /**
-     * Writes a {@link Change}. Format 1: a format byte, the number of lists, a mask of the lists the entry changes,
+     * Writes a {@link Change}. Format 2: a format byte, the number of lists, a mask of the lists the entry changes,
      * then for each of those the events to drop and the events to append (a count, then each with
-     * {@link ClickEventSerializer}), then whether the windows changed, and if so their number and four longs each
-     * (start, clicks, purchases, cents). A new format gets a new first byte, and this class keeps reading the old
+     * {@link ClickEventSerializer}), then whether the windows changed, and if so their number and five longs each
+     * (start, clicks, purchases, cents, firings). Format 1 had four longs per window, without firings (read as none:
+     * a window was removed when it fired). A new format gets a new first byte, and this class keeps reading the old
      * ones.
      */
     public static final class ChangeSerializer extends TypeSerializer<Change> {
         private static final long serialVersionUID = 1L;
-        static final int FORMAT = 1;
+        static final int FORMAT = 2;
 
         /** Has working arrays of its own (so this serializer too is one per thread, through {@link #duplicate}). */
         private final ClickEventSerializer events = new ClickEventSerializer();
@@ -344,7 +345,8 @@ final class JourneyLog implements ValueState<JourneyState> {
 
         @Override
         public Change deserialize(DataInputView in) throws IOException {
-            int lists = JourneyStateSerializer.readHeader(in, NAME, FORMAT);
+            int format = JourneyStateSerializer.readFormat(in, NAME, FORMAT);
+            int lists = JourneyStateSerializer.readListCount(in, NAME);
             int mask = in.readInt();
             JourneyState s = new JourneyState();
             int[] drop = new int[JourneyStore.LISTS];
@@ -363,7 +365,7 @@ final class JourneyLog implements ValueState<JourneyState> {
             }
             boolean windows = in.readBoolean();
             if (windows) {
-                JourneyStateSerializer.readWindows(s, in);
+                JourneyStateSerializer.readWindows(s, in, format);
             }
             return new Change(s, null, drop, windows);
         }

@@ -6,7 +6,10 @@ import io.clickstream.config.Settings;
 import java.io.Serializable;
 import java.time.Duration;
 
-/** Parameters of the joins and patterns across a user's events, read once from the {@code journeys} group. */
+/**
+ * Parameters of the joins and patterns across a user's events, read once from the {@code journeys} group (and the
+ * allowed lateness of windows from {@code analytics}).
+ */
 public final class JourneySettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -19,6 +22,11 @@ public final class JourneySettings implements Serializable {
     public final Duration conversionWindow;
     /** Conversions with Flink's window co-group (the seed's form) instead of {@link KeyedConversions}. */
     public final boolean conversionsWithWindowJoin;
+    /**
+     * After a conversion window fired, its late events this late still update it, each with a revision
+     * ({@code analytics.allowed-lateness}).
+     */
+    public final Duration conversionLateness;
     public final Duration clickToPurchaseWithin;
     /** Click → purchase with Flink CEP (the seed's form) instead of {@link ClickThenPurchase}. */
     public final boolean clickToPurchaseWithCep;
@@ -34,15 +42,16 @@ public final class JourneySettings implements Serializable {
     public final int cachedUsers;
 
     public JourneySettings(Duration attributionMaxDelay, Duration attributionClockSkew, boolean attributionWithIntervalJoin,
-                           Duration conversionWindow, boolean conversionsWithWindowJoin, Duration clickToPurchaseWithin,
-                           boolean clickToPurchaseWithCep, int rapidPurchasesCount, Duration rapidPurchasesWithin,
-                           double rapidPurchasesThreshold, boolean rapidPurchasesWithCep, Duration cartAbandonmentTimeout,
-                           boolean cartAbandonmentWithCep, int cachedUsers) {
+                           Duration conversionWindow, boolean conversionsWithWindowJoin, Duration conversionLateness,
+                           Duration clickToPurchaseWithin, boolean clickToPurchaseWithCep, int rapidPurchasesCount,
+                           Duration rapidPurchasesWithin, double rapidPurchasesThreshold, boolean rapidPurchasesWithCep,
+                           Duration cartAbandonmentTimeout, boolean cartAbandonmentWithCep, int cachedUsers) {
         this.attributionMaxDelay = attributionMaxDelay;
         this.attributionClockSkew = attributionClockSkew;
         this.attributionWithIntervalJoin = attributionWithIntervalJoin;
         this.conversionWindow = conversionWindow;
         this.conversionsWithWindowJoin = conversionsWithWindowJoin;
+        this.conversionLateness = conversionLateness;
         this.clickToPurchaseWithin = clickToPurchaseWithin;
         this.clickToPurchaseWithCep = clickToPurchaseWithCep;
         this.rapidPurchasesCount = rapidPurchasesCount;
@@ -57,16 +66,24 @@ public final class JourneySettings implements Serializable {
     /** The same settings with click → purchase, rapid purchases and cart abandonment as CEP patterns ({@code true}) or keyed functions. */
     public JourneySettings withCepPatterns(boolean cep) {
         return new JourneySettings(attributionMaxDelay, attributionClockSkew, attributionWithIntervalJoin, conversionWindow,
-                conversionsWithWindowJoin, clickToPurchaseWithin, cep, rapidPurchasesCount, rapidPurchasesWithin,
-                rapidPurchasesThreshold, cep, cartAbandonmentTimeout, cep, cachedUsers);
+                conversionsWithWindowJoin, conversionLateness, clickToPurchaseWithin, cep, rapidPurchasesCount,
+                rapidPurchasesWithin, rapidPurchasesThreshold, cep, cartAbandonmentTimeout, cep, cachedUsers);
     }
 
     /** The same settings with attribution and conversions as Flink's joins ({@code true}) or keyed functions. */
     public JourneySettings withFlinkJoins(boolean joins) {
         return new JourneySettings(attributionMaxDelay, attributionClockSkew, joins, conversionWindow, joins,
-                clickToPurchaseWithin, clickToPurchaseWithCep, rapidPurchasesCount, rapidPurchasesWithin,
-                rapidPurchasesThreshold, rapidPurchasesWithCep, cartAbandonmentTimeout, cartAbandonmentWithCep,
-                cachedUsers);
+                conversionLateness, clickToPurchaseWithin, clickToPurchaseWithCep, rapidPurchasesCount,
+                rapidPurchasesWithin, rapidPurchasesThreshold, rapidPurchasesWithCep, cartAbandonmentTimeout,
+                cartAbandonmentWithCep, cachedUsers);
+    }
+
+    /** The same settings with another allowed lateness for conversions. */
+    public JourneySettings withConversionLateness(Duration lateness) {
+        return new JourneySettings(attributionMaxDelay, attributionClockSkew, attributionWithIntervalJoin,
+                conversionWindow, conversionsWithWindowJoin, lateness, clickToPurchaseWithin, clickToPurchaseWithCep, rapidPurchasesCount,
+                rapidPurchasesWithin, rapidPurchasesThreshold, rapidPurchasesWithCep, cartAbandonmentTimeout,
+                cartAbandonmentWithCep, cachedUsers);
     }
 
     public static JourneySettings from(AppConfig c) {
@@ -76,6 +93,7 @@ public final class JourneySettings implements Serializable {
                 c.string(Settings.ATTRIBUTION_FORM).equals("interval-join"),
                 c.duration(Settings.CONVERSION_WINDOW),
                 c.string(Settings.CONVERSIONS_FORM).equals("window-join"),
+                c.duration(Settings.ALLOWED_LATENESS),
                 c.duration(Settings.CLICK_TO_PURCHASE_WITHIN),
                 c.string(Settings.CLICK_TO_PURCHASE_FORM).equals("cep"),
                 c.integer(Settings.RAPID_PURCHASES_COUNT),

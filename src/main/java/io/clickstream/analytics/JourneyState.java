@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * One user's state in {@link UserJourneys} on the heap backend: the events each journey keeps (lists, by
- * {@link JourneyStore} index) and the open conversion windows (start, clicks, purchases, cents, four longs each,
- * by start). One value, so an event that several journeys look at costs one state lookup, where functions of
+ * {@link JourneyStore} index) and the open conversion windows (start, clicks, purchases, cents, firings: five longs
+ * each, by start). One value, so an event that several journeys look at costs one state lookup, where functions of
  * their own cost one or two each. An event in several lists is one object.
  *
  * <p>Mutable, and not thread-safe: the heap backend hands the task thread its own copy ({@link #copy}) while a
@@ -20,7 +20,7 @@ import java.util.Set;
  * {@link JourneyLog} writes only that.
  */
 public final class JourneyState {
-    static final int WINDOW_LONGS = 4;
+    static final int WINDOW_LONGS = 5;
     private static final long[] NO_WINDOWS = new long[0];
 
     /** By {@link JourneyStore} index; null while empty. */
@@ -106,6 +106,30 @@ public final class JourneyState {
         windows[at + 2] += purchases;
         windows[at + 3] += cents;
         return opened;
+    }
+
+    /**
+     * Opens the window starting at {@code start} with {@code counts} = {clicks, purchases, cents, firings} (without
+     * firings, as a window written before they were kept: 0), when state moves between forms.
+     */
+    void put(long start, long[] counts) {
+        count(start, counts[0], counts[1], counts[2]);
+        windows[find(start) + 4] = counts.length > 3 ? counts[3] : 0;
+    }
+
+    /**
+     * The window starting at {@code start} as {clicks, purchases, cents, revision}, where revision is how often it
+     * fired before, now one more; null if it is not open.
+     */
+    long[] fire(long start) {
+        int at = find(start);
+        if (at < 0) {
+            return null;
+        }
+        if (written != null) {
+            written.windows = true;
+        }
+        return new long[] {windows[at + 1], windows[at + 2], windows[at + 3], windows[at + 4]++};
     }
 
     /** The window starting at {@code start} as {clicks, purchases, cents}, removed; null if it is not open. */

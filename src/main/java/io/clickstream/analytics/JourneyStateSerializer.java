@@ -12,14 +12,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 
 /**
- * Writes a user's {@link JourneyState} in checkpoints. Format 1: a format byte, the number of lists (a value with
+ * Writes a user's {@link JourneyState} in checkpoints. Format 2: a format byte, the number of lists (a value with
  * fewer lists than this version keeps, written before a journey joined, reads with the others empty), then each list
- * as a count and its events ({@link ClickEventSerializer}), then the number of open windows and four longs each
- * (start, clicks, purchases, cents). A new format gets a new first byte, and this class keeps reading the old ones.
+ * as a count and its events ({@link ClickEventSerializer}), then the number of open windows and five longs each
+ * (start, clicks, purchases, cents, firings). Format 1 had four longs per window, without firings: it is read with
+ * none, as a window was removed when it fired. A new format gets a new first byte, and this class keeps reading the
+ * old ones.
  */
 public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
     private static final long serialVersionUID = 2L;
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
     /** Has working arrays of its own (so this serializer too is one per thread, through {@link #duplicate}). */
     private final ClickEventSerializer events = new ClickEventSerializer();
@@ -78,7 +80,7 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
         writeWindows(s, out);
     }
 
-    /** The open windows: their number, then four longs each (start, clicks, purchases, cents). */
+    /** The open windows: their number, then five longs each (start, clicks, purchases, cents, firings). */
     static void writeWindows(JourneyState s, DataOutputView out) throws IOException {
         out.writeInt(s.windowCount);
         for (int i = 0; i < s.windowCount * JourneyState.WINDOW_LONGS; i++) {
@@ -86,26 +88,34 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
         }
     }
 
-    /** Reads what {@link #writeWindows} wrote into {@code s}. */
-    static void readWindows(JourneyState s, DataInputView in) throws IOException {
+    /** Reads what {@link #writeWindows} wrote into {@code s}, or in {@code format} 1 without firings. */
+    static void readWindows(JourneyState s, DataInputView in, int format) throws IOException {
         s.windowCount = in.readInt();
         s.windows = new long[s.windowCount * JourneyState.WINDOW_LONGS];
-        for (int i = 0; i < s.windows.length; i++) {
-            s.windows[i] = in.readLong();
+        int written = format == 1 ? JourneyState.WINDOW_LONGS - 1 : JourneyState.WINDOW_LONGS;
+        for (int w = 0; w < s.windowCount; w++) {
+            for (int i = 0; i < written; i++) {
+                s.windows[w * JourneyState.WINDOW_LONGS + i] = in.readLong();
+            }
         }
     }
 
     /**
-     * Reads the format byte and the number of lists that begin a value of {@code state} (here, and
-     * {@link JourneyLog}'s entries); returns the number of lists. Refuses a format other than {@code expected}, or
-     * more lists than this version keeps.
+     * Reads the format byte that begins a value of {@code state} (here, and {@link JourneyLog}'s entries) and returns
+     * it. Refuses a format newer than {@code newest}.
      */
-    static int readHeader(DataInputView in, String state, int expected) throws IOException {
+    static int readFormat(DataInputView in, String state, int newest) throws IOException {
         int format = in.readUnsignedByte();
-        if (format != expected) {
+        if (format < 1 || format > newest) {
             throw new IOException(state + " state in format " + format + ", which this version cannot read (it "
-                    + "reads format " + expected + "): the checkpoint was written by a newer version; restore it with that version");
+                    + "reads formats 1 to " + newest + "): the checkpoint was written by a newer version; restore it "
+                    + "with that version");
         }
+        return format;
+    }
+
+    /** Reads the number of lists that follows the format byte; refuses more lists than this version keeps. */
+    static int readListCount(DataInputView in, String state) throws IOException {
         int lists = in.readUnsignedByte();
         if (lists > JourneyStore.LISTS) {
             throw new IOException(state + " state with " + lists + " event lists, where this version keeps "
@@ -116,7 +126,8 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
 
     @Override
     public JourneyState deserialize(DataInputView in) throws IOException {
-        int lists = readHeader(in, JourneyStore.VALUE_NAME, FORMAT);
+        int format = readFormat(in, JourneyStore.VALUE_NAME, FORMAT);
+        int lists = readListCount(in, JourneyStore.VALUE_NAME);
         JourneyState s = new JourneyState();
         for (int l = 0; l < lists; l++) {
             int size = in.readInt();
@@ -129,7 +140,7 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
             }
         }
         s.mergeEarlierPendingPurchases();   // a value of an earlier version, with a pending list per journey
-        readWindows(s, in);
+        readWindows(s, in, format);
         return s;
     }
 

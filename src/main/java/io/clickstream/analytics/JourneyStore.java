@@ -12,6 +12,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -87,8 +88,20 @@ interface JourneyStore {
     /** Adds to the counts of the conversion window starting at {@code start}; true if that opened the window. */
     boolean count(long start, long clicks, long purchases, long cents) throws Exception;
 
+    /**
+     * The conversion window starting at {@code start} fires: its {clicks, purchases, cents, revision}, where the
+     * revision is how often it fired before (now one more); null if it is not open.
+     */
+    long[] fire(long start) throws Exception;
+
     /** Removes the conversion window starting at {@code start}: {clicks, purchases, cents}, or null if not open. */
     long[] remove(long start) throws Exception;
+
+    /**
+     * Opens the conversion window starting at {@code start} with {@code counts}: {clicks, purchases, cents,
+     * firings}, or without firings as written before they were kept (none). For moving state between forms.
+     */
+    void put(long start, long[] counts) throws Exception;
 
     /** Removes every conversion window of the user. */
     void removeWindows() throws Exception;
@@ -189,9 +202,20 @@ interface JourneyStore {
         }
 
         @Override
+        public long[] fire(long start) throws Exception {
+            JourneyState s = reading();
+            return s == null ? null : s.fire(start);
+        }
+
+        @Override
         public long[] remove(long start) throws Exception {
             JourneyState s = reading();
             return s == null ? null : s.remove(start);
+        }
+
+        @Override
+        public void put(long start, long[] counts) throws Exception {
+            writing().put(start, counts);
         }
 
         @Override
@@ -229,7 +253,7 @@ interface JourneyStore {
                 }
                 for (int i = 0; i < s.windowCount; i++) {
                     int at = i * JourneyState.WINDOW_LONGS;
-                    into.count(s.windows[at], s.windows[at + 1], s.windows[at + 2], s.windows[at + 3]);
+                    into.put(s.windows[at], Arrays.copyOfRange(s.windows, at + 1, at + JourneyState.WINDOW_LONGS));
                 }
                 state.clear();
             }
@@ -278,12 +302,21 @@ interface JourneyStore {
             throw new UnsupportedOperationException("dropping a list state's first events reads the whole list here");
         }
 
+        /**
+         * The window's {clicks, purchases, cents, firings}, or null if not open. Written before firings were kept, a
+         * window has three counts: it has not fired (the window was removed as it fired then).
+         */
+        private long[] window(long start) throws Exception {
+            long[] counts = windows.get(start);
+            return counts == null || counts.length == 4 ? counts : Arrays.copyOf(counts, 4);
+        }
+
         @Override
         public boolean count(long start, long clicks, long purchases, long cents) throws Exception {
-            long[] counts = windows.get(start);
+            long[] counts = window(start);
             boolean opened = counts == null;
             if (opened) {
-                counts = new long[3];
+                counts = new long[4];
             }
             counts[0] += clicks;
             counts[1] += purchases;
@@ -293,12 +326,29 @@ interface JourneyStore {
         }
 
         @Override
+        public long[] fire(long start) throws Exception {
+            long[] counts = window(start);
+            if (counts == null) {
+                return null;
+            }
+            long[] fired = counts.clone();
+            counts[3]++;
+            windows.put(start, counts);
+            return fired;
+        }
+
+        @Override
         public long[] remove(long start) throws Exception {
             long[] counts = windows.get(start);
             if (counts != null) {
                 windows.remove(start);
             }
             return counts;
+        }
+
+        @Override
+        public void put(long start, long[] counts) throws Exception {
+            windows.put(start, Arrays.copyOf(counts, 4));
         }
 
         @Override
@@ -322,8 +372,7 @@ interface JourneyStore {
                 open.add(w);
             }
             for (Map.Entry<Long, long[]> w : open) {
-                long[] c = w.getValue();
-                into.count(w.getKey(), c[0], c[1], c[2]);
+                into.put(w.getKey(), w.getValue());
             }
             windows.clear();
             into.done();

@@ -10,6 +10,7 @@ import org.apache.flink.cep.PatternStream;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -37,6 +38,7 @@ public final class Journeys {
     public static final String ATTRIBUTION_JOIN_UID = "attribution-join";
     public static final String ATTRIBUTION_CHOICE_UID = "attribution-choose-click";
     public static final String CONVERSIONS_UID = "conversions-window-join";
+    public static final String CONVERSION_REVISIONS_UID = "conversions-revisions";
     public static final String CLICK_TO_PURCHASE_CEP_UID = "click-to-purchase-pattern";
     public static final String RAPID_PURCHASES_UID = "rapid-purchases-pattern";
     public static final String CART_ABANDONMENT_CEP_UID = "cart-abandonment-pattern";
@@ -79,7 +81,8 @@ public final class Journeys {
         KeyedAttribution keyedAttribution = s.attributionWithIntervalJoin ? null : new KeyedAttribution(
                 s.attributionClockSkew.toMillis(), s.attributionMaxDelay.toMillis(), LATE_ATTRIBUTION);
         KeyedConversions keyedConversions = s.conversionsWithWindowJoin ? null
-                : new KeyedConversions(s.conversionWindow.toMillis(), LATE_CONVERSIONS);
+                : new KeyedConversions(s.conversionWindow.toMillis(), s.conversionLateness.toMillis(),
+                        LATE_CONVERSIONS);
         ClickThenPurchase keyedClickToPurchase = s.clickToPurchaseWithCep ? null
                 : new ClickThenPurchase(s.clickToPurchaseWithin.toMillis(), LATE_CLICK_TO_PURCHASE);
         CartAbandonment keyedCarts = s.cartAbandonmentWithCep ? null
@@ -120,7 +123,8 @@ public final class Journeys {
         DataStream<ClickEvent> lateForConversions;
         if (s.conversionsWithWindowJoin) {
             SingleOutputStreamOperator<ClickEvent> onTime = clicksAndPurchases
-                    .process(OnTime.forTumblingWindows(s.conversionWindow.toMillis(), LATE_CONVERSIONS))
+                    .process(OnTime.forTumblingWindows(s.conversionWindow.toMillis(), s.conversionLateness.toMillis(),
+                            LATE_CONVERSIONS))
                     .uid("conversions-on-time").name("Conversions: late events out");
             conversions = conversions(onTime, s);
             lateForConversions = onTime.getSideOutput(LATE_CONVERSIONS);
@@ -209,10 +213,15 @@ public final class Journeys {
         SingleOutputStreamOperator<Conversion> joined = (SingleOutputStreamOperator<Conversion>) clicks.coGroup(purchases)
                 .where(e -> e.userId).equalTo(e -> e.userId)
                 .window(TumblingEventTimeWindows.of(s.conversionWindow))
+                .allowedLateness(s.conversionLateness)
                 .apply(new Conversions.Count(s.conversionWindow.toMillis()), TypeInformation.of(Conversion.class));
         joined.uid(CONVERSIONS_UID).name("Conversions: window join clicks ⋈ purchases per user");
         nameInternalOperators(joined.getTransformation(), CONVERSIONS_UID);
-        return joined;
+        // The co-group's function is not told how often its window fired: the revisions are numbered after it, in
+        // the same task (its output is partitioned by user already).
+        return DataStreamUtils.reinterpretAsKeyedStream(joined, c -> c.userId, Types.STRING)
+                .process(new Conversions.NumberRevisions(s.conversionLateness.toMillis()))
+                .uid(CONVERSION_REVISIONS_UID).name("Conversions: revision per window");
     }
 
     /** A CEP pattern on {@code input} and its results, chained to its input where that is already by user. */

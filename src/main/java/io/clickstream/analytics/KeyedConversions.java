@@ -9,24 +9,29 @@ import org.apache.flink.util.OutputTag;
  * Conversions per user and tumbling window as a journey of {@link UserJourneys}, with the same rows as the window
  * co-group of clicks and purchases ({@link Conversions.Count}, kept as {@code journeys.conversions=window-join}).
  *
- * <p>What the co-group computes: per user and window, the clicks, the purchases and their spend, emitted once when the
- * watermark reaches the window's last millisecond, for every window with at least one of either. Here each open window
- * is three counters under the user ({@link JourneyStore#count}), with one event-time timer at its last millisecond, set
- * by its first event. An event whose window the watermark has already reached is late (as {@link OnTime} decides for
- * the co-group) and goes to {@code late}.
+ * <p>What the co-group computes: per user and window, the clicks, the purchases and their spend, emitted when the
+ * watermark reaches the window's last millisecond, for every window with at least one of either; then, until the
+ * watermark reaches that millisecond plus the allowed lateness, once more for each late event of the window, with
+ * the next revision. Here each open window is four counters under the user ({@link JourneyStore#count}: clicks,
+ * purchases, cents and how often it fired), with one event-time timer at its last millisecond, set by its first
+ * event, and one at the end of its lateness, set as it fires, that removes it. An event whose window the watermark
+ * has passed by the allowed lateness is too late (as {@link OnTime} decides for the co-group) and goes to
+ * {@code late}.
  *
  * <p>Cheaper than the co-group: that shuffles every click and purchase to a window operator of its own and keeps
- * them all in a list per window until it fires, to be counted then; here they are counted on arrival, in the task
- * that already holds the user's events.
+ * them all in a list per window until it is purged, to be counted at each firing; here they are counted on arrival,
+ * in the task that already holds the user's events.
  */
 public class KeyedConversions implements Journey {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final long windowMillis;
+    private final long latenessMillis;
     private final OutputTag<ClickEvent> late;
 
-    public KeyedConversions(long windowMillis, OutputTag<ClickEvent> late) {
+    public KeyedConversions(long windowMillis, long latenessMillis, OutputTag<ClickEvent> late) {
         this.windowMillis = windowMillis;
+        this.latenessMillis = latenessMillis;
         this.late = late;
     }
 
@@ -37,23 +42,60 @@ public class KeyedConversions implements Journey {
         }
         long start = TimeWindow.getWindowStartWithOffset(e.ts, 0, windowMillis);
         long last = start + windowMillis - 1;
-        if (last <= scope.watermark()) {
+        long watermark = scope.watermark();
+        if (last + latenessMillis <= watermark) {
             scope.emit(late, e);
             return;
         }
         boolean click = e.type == EventType.CLICK;
-        if (scope.state().count(start, click ? 1 : 0, click ? 0 : 1, click ? 0 : HighSpend.cents(e))) {
-            scope.timer(last);
+        boolean opened = scope.state().count(start, click ? 1 : 0, click ? 0 : 1, click ? 0 : HighSpend.cents(e));
+        if (last > watermark) {
+            if (opened) {
+                scope.timer(last);
+            }
+        } else {
+            // Late, inside the allowed lateness: the window fires again at once, as Flink's event-time trigger does.
+            // A window opened by this event (none of its events came on time) fires for the first time, as revision 0.
+            fire(start, scope);
+            if (opened) {
+                scope.timer(last + latenessMillis);
+            }
         }
     }
 
+    /**
+     * At a window's last millisecond it fires, and is removed then without allowed lateness; with it, the window is
+     * removed at the end of its lateness. With a lateness that is a multiple of the window, one timer is both.
+     */
     @Override
     public void onTimer(long time, Scope scope) throws Exception {
-        long start = time + 1 - windowMillis;
-        long[] counts = scope.state().remove(start);   // {clicks, purchases, cents}
-        if (counts != null) {
-            scope.emit(UserJourneys.CONVERSIONS, new Conversion(scope.user(), start, start + windowMillis, counts[0],
-                    counts[1], counts[2] / 100.0));
+        if (latenessMillis == 0) {
+            long start = time + 1 - windowMillis;
+            long[] counts = scope.state().remove(start);   // {clicks, purchases, cents}
+            if (counts != null) {
+                emit(start, counts[0], counts[1], counts[2], 0, scope);
+            }
+            return;
         }
+        scope.state().remove(time + 1 - windowMillis - latenessMillis);
+        long start = time + 1 - windowMillis;
+        if (fire(start, scope)) {
+            scope.timer(time + latenessMillis);
+        }
+    }
+
+    /** Emits the window starting at {@code start} with its next revision; false if it is not open. */
+    private boolean fire(long start, Scope scope) throws Exception {
+        long[] counts = scope.state().fire(start);   // {clicks, purchases, cents, revision}
+        if (counts == null) {
+            return false;
+        }
+        emit(start, counts[0], counts[1], counts[2], (int) counts[3], scope);
+        return true;
+    }
+
+    private void emit(long start, long clicks, long purchases, long cents, int revision, Scope scope) {
+        scope.emit(UserJourneys.CONVERSIONS, new Conversion(scope.user(), start, start + windowMillis, clicks,
+                purchases, cents / 100.0, revision));
     }
 }

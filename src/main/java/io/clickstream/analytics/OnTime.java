@@ -17,26 +17,32 @@ import org.apache.flink.util.OutputTag;
  */
 final class OnTime extends ProcessFunction<ClickEvent, ClickEvent> {
     private final long windowMillis;
+    private final long latenessMillis;
     private final OutputTag<ClickEvent> late;
 
-    private OnTime(long windowMillis, OutputTag<ClickEvent> late) {
+    private OnTime(long windowMillis, long latenessMillis, OutputTag<ClickEvent> late) {
         this.windowMillis = windowMillis;
+        this.latenessMillis = latenessMillis;
         this.late = late;
     }
 
     /** An event is late once the watermark has reached its own time (for interval joins). */
     static OnTime forEvents(OutputTag<ClickEvent> late) {
-        return new OnTime(0, late);
+        return new OnTime(0, 0, late);
     }
 
-    /** An event is late once the watermark has reached the end of its tumbling window (for window joins). */
-    static OnTime forTumblingWindows(long windowMillis, OutputTag<ClickEvent> late) {
-        return new OnTime(windowMillis, late);
+    /**
+     * An event is too late once the watermark has reached the end of its tumbling window plus the allowed lateness
+     * (for window joins): the window is purged then. Before that, the window fires again with it.
+     */
+    static OnTime forTumblingWindows(long windowMillis, long latenessMillis, OutputTag<ClickEvent> late) {
+        return new OnTime(windowMillis, latenessMillis, late);
     }
 
     /** The time that must still be ahead of the watermark for {@code e} to be on time. */
     long deadline(ClickEvent e) {
-        return windowMillis == 0 ? e.ts : TimeWindow.getWindowStartWithOffset(e.ts, 0, windowMillis) + windowMillis - 1;
+        return windowMillis == 0 ? e.ts
+                : TimeWindow.getWindowStartWithOffset(e.ts, 0, windowMillis) + windowMillis - 1 + latenessMillis;
     }
 
     @Override

@@ -140,7 +140,8 @@ public final class Settings {
 
     // analytics: windows, lateness, state and timers
     public static final Setting ALLOWED_LATENESS = define("analytics", "allowed-lateness", DURATION, "30s",
-            "after a window fired, events this late still update it and re-emit it as a revision; later ones go to late/");
+            "after a window fired, events this late still update it and re-emit it as a revision (pageviews, high "
+                    + "spend, sessions, conversions); later ones go to late/");
     public static final Setting PAGEVIEWS_WINDOW = define("analytics", "pageviews-window", DURATION, "1min",
             "tumbling window of the pageviews per URL");
     public static final Setting HIGH_SPEND_THRESHOLD = define("analytics", "high-spend-threshold", NUMBER, "1000",
@@ -181,9 +182,10 @@ public final class Settings {
     public static final Setting CONVERSION_WINDOW = define("journeys", "conversion-window", DURATION, "5min",
             "tumbling window of the clicks-and-purchases window join per user (conversions_5m/)");
     public static final Setting CONVERSIONS_FORM = choice("journeys", "conversions", "keyed",
-            "keyed: three counters per open window and a timer at its end, in the keyed operator shared with "
-                    + "the other journeys; window-join: the seed's "
-                    + "window co-group of clicks and purchases. Same rows; keyed costs less", "keyed", "window-join");
+            "keyed: four counters per open window (with its firings), a timer at its end and one at the end of "
+                    + "its allowed lateness, in the keyed operator shared with the other journeys; window-join: the "
+                    + "seed's window co-group of clicks and purchases, its firings numbered after it. Same final "
+                    + "rows; keyed costs less", "keyed", "window-join");
     public static final Setting CLICK_TO_PURCHASE_WITHIN = define("journeys", "click-to-purchase-within", DURATION, "10min",
             "a click followed by a purchase of the same user less than this later is a match (click_to_purchase/)");
     public static final Setting CLICK_TO_PURCHASE_FORM = choice("journeys", "click-to-purchase", "keyed",

@@ -66,6 +66,7 @@ public final class AnalyticsAvro {
         r.put("purchases", c.purchases);
         r.put("spend", c.spend);
         r.put("converted", c.converted);
+        r.put("revision", c.revision);
         return r;
     }
 }

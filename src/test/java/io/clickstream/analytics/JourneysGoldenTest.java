@@ -8,6 +8,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
 import static io.clickstream.analytics.AnalyticsRun.MIN;
 import static io.clickstream.analytics.AnalyticsRun.SEC;
 import static io.clickstream.analytics.AnalyticsRun.T0;
@@ -120,16 +128,77 @@ class JourneysGoldenTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"keyed", "join"})
-    void anEventForAConversionWindowAlreadyEmittedGoesToLate(String form) throws Exception {
+    void anEventForAConversionWindowPastItsAllowedLatenessGoesToLate(String form) throws Exception {
         JourneysRun run = inForm(form, script()
                 .click("u1", T0 + MIN)                     // e1
-                .watermark(T0 + 5 * MIN - 1)               // [T0, T0+5m) emitted
+                .watermark(T0 + 5 * MIN - 1 + 30 * SEC)    // [T0, T0+5m) emitted, and its 30 s of lateness over
                 .purchase("u1", T0 + 4 * MIN, 30)          // e2: too late for it
                 .purchase("u1", T0 + 5 * MIN, 40));        // e3: on time for the next
 
         assertThat(run.conversions).containsExactly(
                 new Conversion("u1", T0, T0 + 5 * MIN, 1, 0, 0),
                 new Conversion("u1", T0 + 5 * MIN, T0 + 10 * MIN, 0, 1, 40));
+        assertThat(run.late(Conversions.ANALYSIS)).containsExactly(new LateEvent(Conversions.ANALYSIS,
+                "e2", "u1", "purchase", "/buy", T0 + 4 * MIN, T0, T0 + 5 * MIN));
+    }
+
+    /** Late events for an emitted conversion window, inside its 30 s of allowed lateness and after. */
+    private static ScriptedEvents lateEventsForAnEmittedConversionWindow() {
+        long last = T0 + 5 * MIN - 1;
+        return script()
+                .click("u1", T0 + MIN)                     // e1
+                .watermark(last)                           // [T0, T0+5m) emitted: revision 0
+                .purchase("u1", T0 + 4 * MIN, 30)          // e2: late, inside the 30 s: revision 1
+                .click("u2", T0 + 3 * MIN)                 // e3: the first of u2's window, late: its revision 0
+                .watermark(last + 30 * SEC - 1)
+                .click("u1", T0 + 2 * MIN)                 // e4: the lateness's last millisecond: revision 2
+                .watermark(last + 30 * SEC)                // the window is gone
+                .purchase("u1", T0 + 3 * MIN, 5);          // e5: too late
+    }
+
+    @Test
+    void aLateEventInsideTheAllowedLatenessEmitsTheConversionWindowAgainWithTheNextRevision() throws Exception {
+        JourneysRun run = inForm("keyed", lateEventsForAnEmittedConversionWindow());
+
+        assertThat(run.conversions).containsExactly(
+                new Conversion("u1", T0, T0 + 5 * MIN, 1, 0, 0, 0),
+                new Conversion("u1", T0, T0 + 5 * MIN, 1, 1, 30, 1),
+                new Conversion("u1", T0, T0 + 5 * MIN, 2, 1, 30, 2),
+                new Conversion("u2", T0, T0 + 5 * MIN, 1, 0, 0, 0));
+        assertThat(run.late(Conversions.ANALYSIS)).containsExactly(new LateEvent(Conversions.ANALYSIS,
+                "e5", "u1", "purchase", "/buy", T0 + 3 * MIN, T0, T0 + 5 * MIN));
+    }
+
+    /**
+     * The co-group reads clicks and purchases as two inputs, and which it reads first after a watermark is a race
+     * (docs/journeys.md): an earlier revision may already hold an event that the keyed form counts in a later one.
+     * The revisions are still numbered 0, 1, … and the last one counts every event inside the lateness.
+     */
+    @Test
+    void inTheWindowJoinTheLastRevisionOfAConversionWindowCountsEveryEventInsideTheAllowedLateness() throws Exception {
+        JourneysRun run = inForm("join", lateEventsForAnEmittedConversionWindow());
+
+        Map<String, List<Conversion>> byWindow = new TreeMap<>();
+        run.conversions.forEach(c -> byWindow.computeIfAbsent(c.conversionId, k -> new ArrayList<>()).add(c));
+        byWindow.values().forEach(revisions -> assertThat(revisions).extracting(c -> c.revision)
+                .isEqualTo(IntStream.range(0, revisions.size()).boxed().collect(Collectors.toList())));
+        assertThat(byWindow.values()).extracting(revisions -> revisions.get(revisions.size() - 1))
+                .extracting(c -> c.userId + " clicks=" + c.clicks + " purchases=" + c.purchases + " spend=" + c.spend)
+                .containsExactly("u1 clicks=2 purchases=1 spend=30.0", "u2 clicks=1 purchases=0 spend=0.0");
+        assertThat(run.late(Conversions.ANALYSIS)).containsExactly(new LateEvent(Conversions.ANALYSIS,
+                "e5", "u1", "purchase", "/buy", T0 + 3 * MIN, T0, T0 + 5 * MIN));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"keyed", "join"})
+    void withoutAllowedLatenessAnEventForAConversionWindowAlreadyEmittedGoesToLate(String form) throws Exception {
+        JourneysRun run = JourneysRun.run(script()
+                .click("u1", T0 + MIN)                     // e1
+                .watermark(T0 + 5 * MIN - 1)               // [T0, T0+5m) emitted
+                .purchase("u1", T0 + 4 * MIN, 30),         // e2: too late for it
+                JourneysRun.defaults().withFlinkJoins(form.equals("join")).withConversionLateness(Duration.ZERO));
+
+        assertThat(run.conversions).containsExactly(new Conversion("u1", T0, T0 + 5 * MIN, 1, 0, 0));
         assertThat(run.late(Conversions.ANALYSIS)).containsExactly(new LateEvent(Conversions.ANALYSIS,
                 "e2", "u1", "purchase", "/buy", T0 + 4 * MIN, T0, T0 + 5 * MIN));
     }

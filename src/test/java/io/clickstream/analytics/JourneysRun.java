@@ -17,10 +17,11 @@ final class JourneysRun {
     final List<Alert> alerts = new ArrayList<>();
     final List<LateEvent> late = new ArrayList<>();
 
-    /** The defaults of the journeys property group. */
+    /** The defaults of the journeys property group (and the allowed lateness, 30 s). */
     static JourneySettings defaults() {
         return new JourneySettings(Duration.ofSeconds(30), Duration.ofSeconds(10), false, Duration.ofMinutes(5), false,
-                Duration.ofMinutes(10), false, 3, Duration.ofMinutes(1), 1000, false, Duration.ofMinutes(30), false, 10_000);
+                Duration.ofSeconds(30), Duration.ofMinutes(10), false, 3, Duration.ofMinutes(1), 1000, false,
+                Duration.ofMinutes(30), false, 10_000);
     }
 
     static JourneysRun run(ScriptedEvents script) throws Exception {

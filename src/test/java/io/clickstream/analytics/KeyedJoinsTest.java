@@ -9,6 +9,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.clickstream.analytics.AnalyticsRun.MIN;
 import static io.clickstream.analytics.AnalyticsRun.SEC;
@@ -166,7 +168,7 @@ class KeyedJoinsTest {
     @Test
     void conversionsSetOneTimerPerWindowAndForgetTheWindowWhenItFires() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h =
-                     JourneyHarness.open(new UserJourneys(null, new KeyedConversions(5 * MIN, LATE), null, null, null))) {
+                     JourneyHarness.open(new UserJourneys(null, new KeyedConversions(5 * MIN, 0, LATE), null, null, null))) {
             h.processElement(click("c1", MIN));
             h.processElement(click("c2", 2 * MIN));
             h.processElement(purchase("p1", 3 * MIN));
@@ -183,6 +185,43 @@ class KeyedJoinsTest {
             h.processWatermark(new Watermark(10 * MIN - 1));
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    /** In both forms of the user's state: one value ({@code true}), and a map state of windows. */
+    @ParameterizedTest(name = "one value {0}")
+    @ValueSource(booleans = {true, false})
+    void withAllowedLatenessAConversionWindowIsRevisedByLateEventsAndForgottenWhenTheLatenessEnds(boolean oneValue)
+            throws Exception {
+        long last = 5 * MIN - 1;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(
+                new UserJourneys(oneValue, null, new KeyedConversions(5 * MIN, 30 * SEC, LATE), null, null, null))) {
+            h.processElement(click("c1", MIN));
+            h.processElement(purchase("p1", 3 * MIN));
+            h.processWatermark(new Watermark(last));
+            assertThat(h.numKeyedStateEntries()).as("kept for its lateness").isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).as("the end of its lateness").isEqualTo(1);
+
+            h.processElement(click("c2", 4 * MIN));                     // late, inside the lateness
+            h.processWatermark(new Watermark(last + 30 * SEC - 1));
+            h.processElement(purchase("p2", 5 * MIN - 1));              // the lateness's last millisecond
+            h.processWatermark(new Watermark(last + 30 * SEC));
+            assertThat(h.numKeyedStateEntries()).as("forgotten").isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+            h.processElement(click("c3", 2 * MIN));                     // too late
+
+            h.processWatermark(new Watermark(10 * MIN - 1));            // [5 min, 10 min) had no event on time
+            h.processElement(click("c4", 7 * MIN));                     // opens it late: its first firing
+            h.processWatermark(new Watermark(10 * MIN - 1 + 30 * SEC));
+
+            assertThat(JourneyHarness.values(h, UserJourneys.CONVERSIONS)).containsExactly(
+                    new Conversion("u1", 0, 5 * MIN, 1, 1, 10.0, 0),
+                    new Conversion("u1", 0, 5 * MIN, 2, 1, 10.0, 1),
+                    new Conversion("u1", 0, 5 * MIN, 2, 2, 20.0, 2),
+                    new Conversion("u1", 5 * MIN, 10 * MIN, 1, 0, 0, 0));
+            assertThat(h.getSideOutput(LATE)).extracting(r -> r.getValue().eventId).containsExactly("c3");
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 }

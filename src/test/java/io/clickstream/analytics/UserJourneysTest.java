@@ -37,7 +37,7 @@ class UserJourneysTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> harness(boolean oneValue)
             throws Exception {
         return JourneyHarness.create(new UserJourneys(oneValue, new KeyedAttribution(10 * SEC, 30 * SEC, LATE),
-                new KeyedConversions(5 * MIN, LATE), new ClickThenPurchase(10 * MIN, LATE),
+                new KeyedConversions(5 * MIN, 0, LATE), new ClickThenPurchase(10 * MIN, LATE),
                 new CartAbandonment(30 * MIN, LATE), new RapidPurchases(3, MIN, 1000, LATE)));
     }
 
@@ -45,7 +45,7 @@ class UserJourneysTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> onRocksDb(int cachedUsers)
             throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.create(new UserJourneys(
-                cachedUsers, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), new KeyedConversions(5 * MIN, LATE),
+                cachedUsers, new KeyedAttribution(10 * SEC, 30 * SEC, LATE), new KeyedConversions(5 * MIN, 0, LATE),
                 new ClickThenPurchase(10 * MIN, LATE), new CartAbandonment(30 * MIN, LATE),
                 new RapidPurchases(3, MIN, 1000, LATE)));
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -228,7 +228,7 @@ class UserJourneysTest {
         }
         // Attribution now runs as the interval join: its clicks and undecided purchase stay behind in the savepoint.
         try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.create(
-                new UserJourneys(oneValue, null, new KeyedConversions(5 * MIN, LATE), new ClickThenPurchase(10 * MIN, LATE),
+                new UserJourneys(oneValue, null, new KeyedConversions(5 * MIN, 0, LATE), new ClickThenPurchase(10 * MIN, LATE),
                         new CartAbandonment(30 * MIN, LATE), new RapidPurchases(3, MIN, 1000, LATE)))) {
             h.initializeState(snapshot);
             h.open();
@@ -339,6 +339,7 @@ class UserJourneysTest {
         s.count(0, 1, 0, 0);
         s.count(5 * MIN, 0, 1, 1250);
         s.count(0, 1, 0, 0);
+        s.fire(5 * MIN);
 
         DataOutputSerializer out = new DataOutputSerializer(64);
         new JourneyStateSerializer().serialize(s, out);
@@ -346,6 +347,7 @@ class UserJourneysTest {
         assertThat(read.get(JourneyStore.ATTRIBUTION_CLICKS)).containsExactly(click);
         assertThat(read.get(JourneyStore.PENDING_PURCHASES)).containsExactly(purchase);
         assertThat(read.get(JourneyStore.OPEN_CLICKS)).isEmpty();
+        assertThat(read.fire(5 * MIN)).as("fired once before").containsExactly(0, 1, 1250, 1);
         assertThat(read.remove(5 * MIN)).containsExactly(0, 1, 1250);
         assertThat(read.remove(0)).containsExactly(2, 0, 0);
         assertThat(read.isEmpty()).isFalse();
@@ -359,11 +361,33 @@ class UserJourneysTest {
         assertThat(s.remove(5 * MIN)).containsExactly(0, 1, 1250);
     }
 
+    /** The map-state form wrote a window's three counts before firings were kept; it has not fired. */
+    @Test
+    void aConversionWindowOfThreeCountsInTheMapStateFiresAsRevisionZeroAndIsRevised() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.open(
+                new UserJourneys(false, null, new KeyedConversions(5 * MIN, 30 * SEC, LATE), null, null, null))) {
+            UserJourneys operator = (UserJourneys) h.getOperator();
+            operator.setCurrentKey("u1");
+            operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, JourneyStore.windows()).put(0L, new long[] {1, 1, 1250});
+            operator.getInternalTimerService("journey-timers", IntSerializer.INSTANCE, operator)
+                    .registerEventTimeTimer(1, 5 * MIN - 1);   // the conversions journey's, at the window's end
+
+            h.processWatermark(new Watermark(5 * MIN - 1));
+            send(h, "c1", "u1", EventType.CLICK, 4 * MIN);   // late, inside the lateness
+            h.processWatermark(new Watermark(5 * MIN - 1 + 30 * SEC));
+
+            assertThat(JourneyHarness.values(h, UserJourneys.CONVERSIONS)).containsExactly(
+                    new Conversion("u1", 0, 5 * MIN, 1, 1, 12.5, 0), new Conversion("u1", 0, 5 * MIN, 2, 1, 12.5, 1));
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
     @Test
     void aValueWrittenBeforeCartsAndRapidPurchasesJoinedReadsWithTheirListsEmpty() throws Exception {
         ClickEvent click = new ClickEvent("c1", "u1", null, EventType.CLICK, "/p", MIN, null, null, null);
         DataOutputSerializer out = new DataOutputSerializer(64);
-        out.writeByte(JourneyStateSerializer.FORMAT);
+        out.writeByte(1);                                  // format 1: windows without their firings
         out.writeByte(4);                                  // attribution's and click → purchase's lists only
         out.writeInt(1);
         new io.clickstream.event.ClickEventSerializer().serialize(click, out);
@@ -379,6 +403,7 @@ class UserJourneysTest {
         for (int list = JourneyStore.OPEN_CLICKS; list < JourneyStore.LISTS; list++) {
             assertThat(read.get(list)).isEmpty();
         }
+        assertThat(read.fire(0)).as("a window of format 1 has not fired").containsExactly(1, 0, 0, 0);
         assertThat(read.remove(0)).containsExactly(1, 0, 0);
     }
 }

@@ -146,6 +146,8 @@ class FaultToleranceTest {
         }
         assertThat(OutputFiles.parquetRows(out.resolve(OutputSinks.PAGEVIEWS))).as("late events revised windows")
                 .anyMatch(r -> !r.contains("\"revision\":0"));
+        assertThat(OutputFiles.parquetRows(out.resolve(OutputSinks.CONVERSIONS))).as("and conversion windows")
+                .anyMatch(r -> !r.contains("\"revision\":0"));
         for (String json : List.of(OutputSinks.ALERTS, OutputSinks.LATE, OutputSinks.USER_SPEND, OutputSinks.CLICK_TO_PURCHASE)) {
             assertThat(OutputFiles.jsonLines(out.resolve(json))).as(json)
                     .isNotEmpty().isEqualTo(OutputFiles.jsonLines(expectedWithLateEvents.resolve(json)));
