@@ -114,7 +114,8 @@ class JourneysPipelineTest {
     @Test
     void withLateEventsKeyedConversionsAndTheWindowJoinEndEveryWindowAlike(@TempDir Path work) throws Exception {
         Path input = GeneratedInput.file(new GeneratorSettings(11, 300, START, 10, 0.2, Duration.ofSeconds(8),
-                0.10, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.02, 0.01), 20_000, work.resolve("events.jsonl"));
+                0.10, Duration.ofSeconds(60), Duration.ofSeconds(10), 0.02, 0.01), 20_000,
+                work.resolve("events.jsonl"));
         Path keyed = Pipelines.runToEnd(Pipelines.fileReplay(input, work.resolve("keyed"))
                 .with(Settings.PARALLELISM, 2).with(Settings.CONVERSIONS_FORM, "keyed"));
         Path join = Pipelines.runToEnd(Pipelines.fileReplay(input, work.resolve("join"))
