@@ -265,9 +265,9 @@ final class JourneyLog implements ValueState<JourneyState> {
      * Writes a {@link Change}. Format 2: a format byte, the number of lists, a mask of the lists the entry changes,
      * then for each of those the events to drop and the events to append (a count, then each with
      * {@link ClickEventSerializer}), then whether the windows changed, and if so their number and five longs each
-     * (start, clicks, purchases, cents, firings). Format 1 had four longs per window, without firings (read as none:
-     * a window was removed when it fired). A new format gets a new first byte, and this class keeps reading the old
-     * ones.
+     * (start, clicks, purchases, cents, next revision). Format 1 had four longs per window, without the revision
+     * (read as 1: such a window was opened on time and has not fired). A new format gets a new first byte, and this
+     * class keeps reading the old ones.
      */
     public static final class ChangeSerializer extends TypeSerializer<Change> {
         private static final long serialVersionUID = 1L;

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * One user's state in {@link UserJourneys} on the heap backend: the events each journey keeps (lists, by
- * {@link JourneyStore} index) and the open conversion windows (start, clicks, purchases, cents, firings: five longs
- * each, by start). One value, so an event that several journeys look at costs one state lookup, where functions of
+ * {@link JourneyStore} index) and the open conversion windows (start, clicks, purchases, cents, and the revision its
+ * next late event emits: five longs each, by start). One value, so an event that several journeys look at costs one state lookup, where functions of
  * their own cost one or two each. An event in several lists is one object.
  *
  * <p>Mutable, and not thread-safe: the heap backend hands the task thread its own copy ({@link #copy}) while a
@@ -102,6 +102,9 @@ public final class JourneyState {
             windows[at] = start;
             windowCount++;
         }
+        if (opened) {
+            windows[at + 4] = 1;   // its first firing, on time or by a late event that opens it, is revision 0
+        }
         windows[at + 1] += clicks;
         windows[at + 2] += purchases;
         windows[at + 3] += cents;
@@ -109,19 +112,25 @@ public final class JourneyState {
     }
 
     /**
-     * Opens the window starting at {@code start} with {@code counts} = {clicks, purchases, cents, firings} (without
-     * firings, as a window written before they were kept: 0), when state moves between forms.
+     * Opens the window starting at {@code start} with {@code counts} = {clicks, purchases, cents, next revision}
+     * (without the revision, as a window written before revisions were kept: 1), when state moves between forms.
      */
     void put(long start, long[] counts) {
         count(start, counts[0], counts[1], counts[2]);
-        windows[find(start) + 4] = counts.length > 3 ? counts[3] : 0;
+        windows[find(start) + 4] = counts.length > 3 ? counts[3] : 1;
+    }
+
+    /** The window starting at {@code start} as {clicks, purchases, cents}, unchanged; null if it is not open. */
+    long[] get(long start) {
+        int at = find(start);
+        return at < 0 ? null : new long[] {windows[at + 1], windows[at + 2], windows[at + 3]};
     }
 
     /**
-     * The window starting at {@code start} as {clicks, purchases, cents, revision}, where revision is how often it
-     * fired before, now one more; null if it is not open.
+     * A late event's firing of the window starting at {@code start}: {clicks, purchases, cents, revision}, and the
+     * next late event's revision one more; null if it is not open.
      */
-    long[] fire(long start) {
+    long[] revise(long start) {
         int at = find(start);
         if (at < 0) {
             return null;

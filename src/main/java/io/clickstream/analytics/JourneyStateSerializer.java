@@ -15,9 +15,9 @@ import java.util.ArrayList;
  * Writes a user's {@link JourneyState} in checkpoints. Format 2: a format byte, the number of lists (a value with
  * fewer lists than this version keeps, written before a journey joined, reads with the others empty), then each list
  * as a count and its events ({@link ClickEventSerializer}), then the number of open windows and five longs each
- * (start, clicks, purchases, cents, firings). Format 1 had four longs per window, without firings: it is read with
- * none, as a window was removed when it fired. A new format gets a new first byte, and this class keeps reading the
- * old ones.
+ * (start, clicks, purchases, cents, the revision of its next late event). Format 1 had four longs per window,
+ * without the revision: it is read as 1, since such a window was opened on time and has not fired (a window was
+ * removed as it fired). A new format gets a new first byte, and this class keeps reading the old ones.
  */
 public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
     private static final long serialVersionUID = 2L;
@@ -80,7 +80,7 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
         writeWindows(s, out);
     }
 
-    /** The open windows: their number, then five longs each (start, clicks, purchases, cents, firings). */
+    /** The open windows: their number, then five longs each (start, clicks, purchases, cents, next revision). */
     static void writeWindows(JourneyState s, DataOutputView out) throws IOException {
         out.writeInt(s.windowCount);
         for (int i = 0; i < s.windowCount * JourneyState.WINDOW_LONGS; i++) {
@@ -88,7 +88,7 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
         }
     }
 
-    /** Reads what {@link #writeWindows} wrote into {@code s}, or in {@code format} 1 without firings. */
+    /** Reads what {@link #writeWindows} wrote into {@code s}, or in {@code format} 1 without the revision (1). */
     static void readWindows(JourneyState s, DataInputView in, int format) throws IOException {
         s.windowCount = in.readInt();
         s.windows = new long[s.windowCount * JourneyState.WINDOW_LONGS];
@@ -96,6 +96,9 @@ public final class JourneyStateSerializer extends TypeSerializer<JourneyState> {
         for (int w = 0; w < s.windowCount; w++) {
             for (int i = 0; i < written; i++) {
                 s.windows[w * JourneyState.WINDOW_LONGS + i] = in.readLong();
+            }
+            if (format == 1) {
+                s.windows[w * JourneyState.WINDOW_LONGS + 4] = 1;
             }
         }
     }

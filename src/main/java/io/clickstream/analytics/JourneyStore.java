@@ -88,18 +88,23 @@ interface JourneyStore {
     /** Adds to the counts of the conversion window starting at {@code start}; true if that opened the window. */
     boolean count(long start, long clicks, long purchases, long cents) throws Exception;
 
+    /** The conversion window starting at {@code start}: {clicks, purchases, cents}, unchanged; null if not open. */
+    long[] get(long start) throws Exception;
+
     /**
-     * The conversion window starting at {@code start} fires: its {clicks, purchases, cents, revision}, where the
-     * revision is how often it fired before (now one more); null if it is not open.
+     * A late event's firing of the conversion window starting at {@code start}: its {clicks, purchases, cents,
+     * revision}, and the next late event's revision one more; null if it is not open. A window's first firing, on
+     * time or by the late event that opened it, is revision 0 and changes nothing.
      */
-    long[] fire(long start) throws Exception;
+    long[] revise(long start) throws Exception;
 
     /** Removes the conversion window starting at {@code start}: {clicks, purchases, cents}, or null if not open. */
     long[] remove(long start) throws Exception;
 
     /**
-     * Opens the conversion window starting at {@code start} with {@code counts}: {clicks, purchases, cents,
-     * firings}, or without firings as written before they were kept (none). For moving state between forms.
+     * Opens the conversion window starting at {@code start} with {@code counts}: {clicks, purchases, cents, next
+     * revision}, or without the revision as written before revisions were kept (then 1: such a window was opened on
+     * time and has not fired). For moving state between forms.
      */
     void put(long start, long[] counts) throws Exception;
 
@@ -202,9 +207,15 @@ interface JourneyStore {
         }
 
         @Override
-        public long[] fire(long start) throws Exception {
+        public long[] get(long start) throws Exception {
             JourneyState s = reading();
-            return s == null ? null : s.fire(start);
+            return s == null ? null : s.get(start);
+        }
+
+        @Override
+        public long[] revise(long start) throws Exception {
+            JourneyState s = reading();
+            return s == null ? null : s.revise(start);
         }
 
         @Override
@@ -303,12 +314,20 @@ interface JourneyStore {
         }
 
         /**
-         * The window's {clicks, purchases, cents, firings}, or null if not open. Written before firings were kept, a
-         * window has three counts: it has not fired (the window was removed as it fired then).
+         * The window's {clicks, purchases, cents, next revision}, or null if not open. Written before revisions were
+         * kept, a window has three counts: it was opened on time and has not fired (it was removed as it fired).
          */
         private long[] window(long start) throws Exception {
             long[] counts = windows.get(start);
-            return counts == null || counts.length == 4 ? counts : Arrays.copyOf(counts, 4);
+            return counts == null || counts.length == 4 ? counts : withRevision(counts);
+        }
+
+        private static long[] withRevision(long[] counts) {
+            long[] c = Arrays.copyOf(counts, 4);
+            if (counts.length < 4) {
+                c[3] = 1;
+            }
+            return c;
         }
 
         @Override
@@ -316,7 +335,7 @@ interface JourneyStore {
             long[] counts = window(start);
             boolean opened = counts == null;
             if (opened) {
-                counts = new long[4];
+                counts = new long[] {0, 0, 0, 1};   // its first firing, on time or now, is revision 0
             }
             counts[0] += clicks;
             counts[1] += purchases;
@@ -326,7 +345,12 @@ interface JourneyStore {
         }
 
         @Override
-        public long[] fire(long start) throws Exception {
+        public long[] get(long start) throws Exception {
+            return window(start);
+        }
+
+        @Override
+        public long[] revise(long start) throws Exception {
             long[] counts = window(start);
             if (counts == null) {
                 return null;
@@ -348,7 +372,7 @@ interface JourneyStore {
 
         @Override
         public void put(long start, long[] counts) throws Exception {
-            windows.put(start, Arrays.copyOf(counts, 4));
+            windows.put(start, withRevision(counts));
         }
 
         @Override

@@ -13,10 +13,11 @@ import org.apache.flink.util.OutputTag;
  * watermark reaches the window's last millisecond, for every window with at least one of either; then, until the
  * watermark reaches that millisecond plus the allowed lateness, once more for each late event of the window, with
  * the next revision. Here each open window is four counters under the user ({@link JourneyStore#count}: clicks,
- * purchases, cents and how often it fired), with one event-time timer at its last millisecond, set by its first
- * event, and one at the end of its lateness, set as it fires, that removes it. An event whose window the watermark
- * has passed by the allowed lateness is too late (as {@link OnTime} decides for the co-group) and goes to
- * {@code late}.
+ * purchases, cents and the revision its next late event emits), with one event-time timer at its last millisecond,
+ * set by its first event, and one at the end of its lateness, set as it fires, that removes it. Its first firing is
+ * revision 0, so it changes no state: only late events, which change the counts anyway, raise the revision. An event
+ * whose window the watermark has passed by the allowed lateness is too late (as {@link OnTime} decides for the
+ * co-group) and goes to {@code late}.
  *
  * <p>Cheaper than the co-group: that shuffles every click and purchase to a window operator of its own and keeps
  * them all in a list per window until it is purged, to be counted at each firing; here they are counted on arrival,
@@ -53,13 +54,14 @@ public class KeyedConversions implements Journey {
             if (opened) {
                 scope.timer(last);
             }
+        } else if (opened) {
+            // Late, inside the allowed lateness, and the first of its window (none came on time): its first firing.
+            emit(start, scope.state().get(start), 0, scope);
+            scope.timer(last + latenessMillis);
         } else {
             // Late, inside the allowed lateness: the window fires again at once, as Flink's event-time trigger does.
-            // A window opened by this event (none of its events came on time) fires for the first time, as revision 0.
-            fire(start, scope);
-            if (opened) {
-                scope.timer(last + latenessMillis);
-            }
+            long[] counts = scope.state().revise(start);   // {clicks, purchases, cents, revision}
+            emit(start, counts, (int) counts[3], scope);
         }
     }
 
@@ -73,29 +75,22 @@ public class KeyedConversions implements Journey {
             long start = time + 1 - windowMillis;
             long[] counts = scope.state().remove(start);   // {clicks, purchases, cents}
             if (counts != null) {
-                emit(start, counts[0], counts[1], counts[2], 0, scope);
+                emit(start, counts, 0, scope);
             }
             return;
         }
         scope.state().remove(time + 1 - windowMillis - latenessMillis);
         long start = time + 1 - windowMillis;
-        if (fire(start, scope)) {
+        long[] counts = scope.state().get(start);
+        if (counts != null) {
+            emit(start, counts, 0, scope);
             scope.timer(time + latenessMillis);
         }
     }
 
-    /** Emits the window starting at {@code start} with its next revision; false if it is not open. */
-    private boolean fire(long start, Scope scope) throws Exception {
-        long[] counts = scope.state().fire(start);   // {clicks, purchases, cents, revision}
-        if (counts == null) {
-            return false;
-        }
-        emit(start, counts[0], counts[1], counts[2], (int) counts[3], scope);
-        return true;
-    }
-
-    private void emit(long start, long clicks, long purchases, long cents, int revision, Scope scope) {
-        scope.emit(UserJourneys.CONVERSIONS, new Conversion(scope.user(), start, start + windowMillis, clicks,
-                purchases, cents / 100.0, revision));
+    /** Emits the window starting at {@code start}: {@code counts} = {clicks, purchases, cents, …}. */
+    private void emit(long start, long[] counts, int revision, Scope scope) {
+        scope.emit(UserJourneys.CONVERSIONS, new Conversion(scope.user(), start, start + windowMillis, counts[0],
+                counts[1], counts[2] / 100.0, revision));
     }
 }

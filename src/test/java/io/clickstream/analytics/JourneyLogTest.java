@@ -116,8 +116,8 @@ class JourneyLogTest {
             case 5:
                 long start = random.nextInt(4) * 300_000L;
                 if (n % 3 == 0) {
-                    logged.fire(start);
-                    plain.fire(start);
+                    logged.revise(start);
+                    plain.revise(start);
                 } else {
                     logged.count(start, 1, n % 2, n);
                     plain.count(start, 1, n % 2, n);
@@ -235,7 +235,7 @@ class JourneyLogTest {
     }
 
     @Test
-    void anEntryOfFormatOneReadsItsWindowsAsNotFiredYet() throws Exception {
+    void anEntryOfFormatOneReadsItsWindowsAsNotFiredYetSoTheirFirstLateEventIsRevisionOne() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         out.writeByte(1);
         out.writeByte(JourneyStore.LISTS);
@@ -247,8 +247,8 @@ class JourneyLogTest {
         }
         JourneyLog.Change read = new JourneyLog.ChangeSerializer()
                 .deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-        assertThat(read.events.fire(300_000)).containsExactly(2, 1, 1250, 0);
-        assertThat(read.events.fire(300_000)).containsExactly(2, 1, 1250, 1);
+        assertThat(read.events.revise(300_000)).containsExactly(2, 1, 1250, 1);
+        assertThat(read.events.revise(300_000)).containsExactly(2, 1, 1250, 2);
     }
 
     @Test

@@ -339,7 +339,7 @@ class UserJourneysTest {
         s.count(0, 1, 0, 0);
         s.count(5 * MIN, 0, 1, 1250);
         s.count(0, 1, 0, 0);
-        s.fire(5 * MIN);
+        s.revise(5 * MIN);
 
         DataOutputSerializer out = new DataOutputSerializer(64);
         new JourneyStateSerializer().serialize(s, out);
@@ -347,7 +347,7 @@ class UserJourneysTest {
         assertThat(read.get(JourneyStore.ATTRIBUTION_CLICKS)).containsExactly(click);
         assertThat(read.get(JourneyStore.PENDING_PURCHASES)).containsExactly(purchase);
         assertThat(read.get(JourneyStore.OPEN_CLICKS)).isEmpty();
-        assertThat(read.fire(5 * MIN)).as("fired once before").containsExactly(0, 1, 1250, 1);
+        assertThat(read.revise(5 * MIN)).as("revised once before").containsExactly(0, 1, 1250, 2);
         assertThat(read.remove(5 * MIN)).containsExactly(0, 1, 1250);
         assertThat(read.remove(0)).containsExactly(2, 0, 0);
         assertThat(read.isEmpty()).isFalse();
@@ -403,7 +403,8 @@ class UserJourneysTest {
         for (int list = JourneyStore.OPEN_CLICKS; list < JourneyStore.LISTS; list++) {
             assertThat(read.get(list)).isEmpty();
         }
-        assertThat(read.fire(0)).as("a window of format 1 has not fired").containsExactly(1, 0, 0, 0);
+        assertThat(read.revise(0)).as("a window of format 1 has not fired: a late event after its firing is "
+                + "revision 1").containsExactly(1, 0, 0, 1);
         assertThat(read.remove(0)).containsExactly(1, 0, 0);
     }
 }
