@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * One user's state in {@link UserJourneys} on the heap backend: the events each journey keeps (lists, by
  * {@link JourneyStore} index) and the open conversion windows (start, clicks, purchases, cents, and the revision its
- * next late event emits: five longs each, by start). One value, so an event that several journeys look at costs one state lookup, where functions of
- * their own cost one or two each. An event in several lists is one object.
+ * next late event emits: five longs each, by start). One value, so an event that several journeys look at costs one
+ * state lookup, where functions of their own cost one or two each. An event in several lists is one object.
  *
  * <p>Mutable, and not thread-safe: the heap backend hands the task thread its own copy ({@link #copy}) while a
  * checkpoint writes this one. Events are immutable, so a copy shares them and copies only the lists. In RocksDB a

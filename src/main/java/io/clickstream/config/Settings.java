@@ -183,9 +183,9 @@ public final class Settings {
             "tumbling window of the clicks-and-purchases window join per user (conversions_5m/)");
     public static final Setting CONVERSIONS_FORM = choice("journeys", "conversions", "keyed",
             "keyed: four counters per open window (with its next revision), a timer at its end and one at the "
-                    + "end of its allowed lateness, in the keyed operator shared with the other journeys; window-join: the "
-                    + "seed's window co-group of clicks and purchases, its firings numbered after it. Same final "
-                    + "rows; keyed costs less", "keyed", "window-join");
+                    + "end of its allowed lateness, in the keyed operator shared with the other journeys; "
+                    + "window-join: the seed's window co-group of clicks and purchases, its firings numbered after "
+                    + "it. Same final rows; keyed costs less", "keyed", "window-join");
     public static final Setting CLICK_TO_PURCHASE_WITHIN = define("journeys", "click-to-purchase-within", DURATION, "10min",
             "a click followed by a purchase of the same user less than this later is a match (click_to_purchase/)");
     public static final Setting CLICK_TO_PURCHASE_FORM = choice("journeys", "click-to-purchase", "keyed",
