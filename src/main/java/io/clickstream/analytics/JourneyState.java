@@ -158,6 +158,15 @@ public final class JourneyState {
         return counts;
     }
 
+    /** The starts of the open windows. */
+    long[] windowStarts() {
+        long[] starts = new long[windowCount];
+        for (int i = 0; i < windowCount; i++) {
+            starts[i] = windows[i * WINDOW_LONGS];
+        }
+        return starts;
+    }
+
     /** Closes every window. */
     void clearWindows() {
         if (written != null && windowCount > 0) {

@@ -108,6 +108,9 @@ interface JourneyStore {
      */
     void put(long start, long[] counts) throws Exception;
 
+    /** The starts of the user's open conversion windows. */
+    long[] windowStarts() throws Exception;
+
     /** Removes every conversion window of the user. */
     void removeWindows() throws Exception;
 
@@ -227,6 +230,12 @@ interface JourneyStore {
         @Override
         public void put(long start, long[] counts) throws Exception {
             writing().put(start, counts);
+        }
+
+        @Override
+        public long[] windowStarts() throws Exception {
+            JourneyState s = reading();
+            return s == null ? new long[0] : s.windowStarts();
         }
 
         @Override
@@ -373,6 +382,15 @@ interface JourneyStore {
         @Override
         public void put(long start, long[] counts) throws Exception {
             windows.put(start, withRevision(counts));
+        }
+
+        @Override
+        public long[] windowStarts() throws Exception {
+            List<Long> starts = new ArrayList<>();
+            for (Long start : windows.keys()) {
+                starts.add(start);
+            }
+            return starts.stream().mapToLong(Long::longValue).toArray();
         }
 
         @Override

@@ -71,20 +71,33 @@ public class KeyedConversions implements Journey {
      */
     @Override
     public void onTimer(long time, Scope scope) throws Exception {
-        if (latenessMillis == 0) {
-            long start = time + 1 - windowMillis;
-            long[] counts = scope.state().remove(start);   // {clicks, purchases, cents}
-            if (counts != null) {
-                emit(start, counts, 0, scope);
-            }
-            return;
-        }
-        scope.state().remove(time + 1 - windowMillis - latenessMillis);
         long start = time + 1 - windowMillis;
-        long[] counts = scope.state().get(start);
+        long[] counts = latenessMillis == 0 ? scope.state().remove(start) : scope.state().get(start);
         if (counts != null) {
             emit(start, counts, 0, scope);
-            scope.timer(time + latenessMillis);
+            if (latenessMillis > 0) {
+                scope.timer(time + latenessMillis);
+            }
+        }
+        endLateness(time, scope);
+    }
+
+    /**
+     * Removes the windows that fired before {@code time} and whose lateness is over, and keeps a timer at the end of
+     * the others'. Each is the window whose cleanup this timer is, or one a restore with another lateness left:
+     * its cleanup timer lies at the end of the lateness before, earlier or later than the one now.
+     */
+    private void endLateness(long time, Scope scope) throws Exception {
+        for (long start : scope.state().windowStarts()) {
+            long last = start + windowMillis - 1;
+            if (last >= time) {
+                continue;   // not fired yet
+            }
+            if (last + latenessMillis <= time) {
+                scope.state().remove(start);
+            } else {
+                scope.timer(last + latenessMillis);
+            }
         }
     }
 

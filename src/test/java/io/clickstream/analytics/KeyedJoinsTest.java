@@ -4,6 +4,7 @@ import io.clickstream.event.ClickEvent;
 import io.clickstream.event.EventType;
 import io.clickstream.event.UserTimers;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -11,6 +12,8 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
 
 import static io.clickstream.analytics.AnalyticsRun.MIN;
 import static io.clickstream.analytics.AnalyticsRun.SEC;
@@ -220,6 +223,45 @@ class KeyedJoinsTest {
                     new Conversion("u1", 0, 5 * MIN, 2, 2, 20.0, 2),
                     new Conversion("u1", 5 * MIN, 10 * MIN, 1, 0, 0, 0));
             assertThat(h.getSideOutput(LATE)).extracting(r -> r.getValue().eventId).containsExactly("c3");
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /**
+     * A window kept for 30 s of lateness, in a snapshot restored with another lateness: late events are decided by
+     * the new lateness, and the window goes at the end of the later of the two, at its old cleanup timer or at one
+     * set then for the new end.
+     */
+    @ParameterizedTest(name = "lateness {0} s")
+    @ValueSource(ints = {0, 10, 90})
+    void aConversionWindowRestoredWithAnotherLatenessGoesAtTheLaterEndAndLeavesNoTimer(int seconds) throws Exception {
+        long last = 5 * MIN - 1;
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.create(
+                new UserJourneys(null, new KeyedConversions(5 * MIN, 30 * SEC, LATE), null, null, null))) {
+            h.open();
+            h.processElement(click("c1", MIN));
+            h.processWatermark(new Watermark(last));   // fired, kept for its lateness
+            snapshot = h.snapshot(1, 0);
+        }
+        long lateness = seconds * SEC;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, Void> h = JourneyHarness.create(
+                new UserJourneys(null, new KeyedConversions(5 * MIN, lateness, LATE), null, null, null))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processWatermark(new Watermark(last + Math.max(Math.min(lateness, 30 * SEC) - 1, 0)));
+            h.processElement(click("c2", 2 * MIN));   // inside the new lateness, but for 0
+            long end = last + Math.max(lateness, 30 * SEC);   // the later of the two latenesses' ends
+            h.processWatermark(new Watermark(end - 1));
+            assertThat(h.numKeyedStateEntries()).as("kept until its cleanup timer").isEqualTo(1);
+            h.processWatermark(new Watermark(end));
+
+            assertThat(JourneyHarness.values(h, UserJourneys.CONVERSIONS)).as("c2 inside the new lateness or not")
+                    .containsExactlyElementsOf(lateness == 0 ? List.of()
+                            : List.of(new Conversion("u1", 0, 5 * MIN, 2, 0, 0, 1)));
+            assertThat(h.getSideOutput(LATE) == null ? 0 : h.getSideOutput(LATE).size())
+                    .isEqualTo(lateness == 0 ? 1 : 0);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
