@@ -10,6 +10,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The window join of clicks and purchases per user in tumbling event-time windows. It is a co-group rather than
  * an inner {@code join}: an inner join emits one row per (click, purchase) pair and nothing for a window with
@@ -57,9 +60,23 @@ public final class Conversions {
             out.collect(new Conversion(c.userId, c.windowStart, c.windowEnd, c.clicks, c.purchases, c.spend, revision));
         }
 
+        /**
+         * Forgets the windows whose lateness is over, and keeps a timer at the end of the others': after a restore
+         * with another lateness, a count's timer lies at the end of the lateness before.
+         */
         @Override
         public void onTimer(long time, OnTimerContext ctx, Collector<Conversion> out) throws Exception {
-            firings.remove(time + 1 - latenessMillis);
+            List<Long> ended = new ArrayList<>();
+            for (Long end : firings.keys()) {
+                if (end - 1 + latenessMillis <= time) {
+                    ended.add(end);
+                } else {
+                    ctx.timerService().registerEventTimeTimer(end - 1 + latenessMillis);
+                }
+            }
+            for (Long end : ended) {
+                firings.remove(end);
+            }
         }
     }
 
